@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-kernel.sh KIND VARIANT
+#   KIND     stock (pristine base) or zpci (base + series)
+#   VARIANT  guest (guest essentials), test (+ KUnit, kmemleak, lockdep)
+#            or kasan (test + KASAN)
+# Both kinds use the same fragments from arch/s390/configs/ of this
+# repository, so they compare like with like.  Output: build/kbuild/KIND-VARIANT.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/../../.." && pwd)
+cd "$TOP"
+KIND=${1:?kind}
+VARIANT=${2:?variant}
+case "$KIND" in
+stock) SRC=build/base/linux-source-6.12 ;;
+zpci) SRC=build/src/zpci ;;
+*) echo "build: unknown kind $KIND" >&2; exit 1 ;;
+esac
+FRAGS="arch/s390/configs/zpci_guest.config"
+case "$VARIANT" in
+guest) ;;
+test) FRAGS="$FRAGS arch/s390/configs/zpci_test.config" ;;
+kasan) FRAGS="$FRAGS arch/s390/configs/zpci_test.config arch/s390/configs/zpci_kasan.config" ;;
+*) echo "build: unknown variant $VARIANT" >&2; exit 1 ;;
+esac
+OUT=$TOP/build/kbuild/$KIND-$VARIANT
+mkdir -p "$OUT"
+export ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-
+CC="${CROSS_COMPILE}gcc"
+command -v ccache >/dev/null && CC="ccache $CC"
+export CCACHE_DIR=${CCACHE_DIR:-$TOP/build/ccache}
+export CCACHE_BASEDIR=$TOP
+JOBS=${JOBS:-$(nproc)}
+
+echo "build: $KIND-$VARIANT kernel, base $(cat build/base-version) ($SRC -> $OUT)"
+abs_frags=""
+for f in $FRAGS; do abs_frags="$abs_frags $TOP/$f"; done
+# Regenerate .config only when a fragment changed.
+sum=$(cat $FRAGS | sha1sum | cut -d' ' -f1)
+if [ ! -f "$OUT/.config" ] || [ "$(cat "$OUT/.fragsum" 2>/dev/null)" != "$sum" ]; then
+	(cd "$SRC" && scripts/kconfig/merge_config.sh -n -O "$OUT" $abs_frags) \
+		> "$OUT/merge_config.log" 2>&1 || { cat "$OUT/merge_config.log"; exit 1; }
+	# Every requested option must have survived the merge.
+	missing=$(grep -h '^CONFIG_.*=[ym]' $FRAGS | while read -r l; do
+		grep -qx "$l" "$OUT/.config" || echo "$l"; done)
+	if [ -n "$missing" ]; then
+		echo "build: config options not taken: $missing" >&2
+		exit 1
+	fi
+	echo "$sum" > "$OUT/.fragsum"
+fi
+start=$(date +%s)
+if ! make -s -C "$SRC" O="$OUT" CC="$CC" -j"$JOBS" bzImage > "$OUT/build.log" 2>&1; then
+	tail -n 40 "$OUT/build.log" >&2
+	echo "build: FAILED $KIND-$VARIANT (full log: $OUT/build.log)" >&2
+	exit 1
+fi
+grep -i 'warning:' "$OUT/build.log" >&2 || true
+echo "build: $KIND-$VARIANT done in $(( $(date +%s) - start ))s: $OUT/arch/s390/boot/bzImage"
