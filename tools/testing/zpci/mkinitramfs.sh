@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitramfs.sh KBUILD_DIR
+# Build build/initramfs.cpio.gz: busybox-static (s390x), the guest init,
+# the report script and this project's kselftests, cross-built statically
+# against the UAPI headers of the kernel built in KBUILD_DIR.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/../../.." && pwd)
+cd "$TOP"
+KBUILD=$(cd "${1:?kernel build dir}" && pwd)
+TREE=$TOP/build/src/zpci
+OUT=$TOP/build/initramfs
+BUSYBOX=$TOP/build/busybox-s390x/bin/busybox
+export ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-
+
+[ -x "$BUSYBOX" ] || { echo "initramfs: $BUSYBOX missing: run install-deps.sh" >&2; exit 1; }
+make -s -C "$TREE" O="$KBUILD" headers >/dev/null
+rm -rf "$OUT/root"
+mkdir -p "$OUT/root"/{bin,sbin,etc/zpci,tests,proc,sys,dev,tmp,mnt} "$OUT/selftests"
+make -s -C "$TREE/tools/testing/selftests/drivers/s390x/zpci" \
+	OUTPUT="$OUT/selftests" KHDR_INCLUDES="-isystem $KBUILD/usr/include" \
+	CC=s390x-linux-gnu-gcc >/dev/null
+cp "$BUSYBOX" "$OUT/root/bin/busybox"
+cp tools/testing/zpci/guest/init "$OUT/root/init"
+cp tools/testing/zpci/guest/zpci_report "$OUT/root/tests/"
+for p in "$OUT"/selftests/*; do
+	[ -x "$p" ] && [ -f "$p" ] && cp "$p" "$OUT/root/tests/"
+done
+(cd "$OUT/root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet --owner 0:0) |
+	gzip -9 > "$TOP/build/initramfs.cpio.gz.tmp"
+mv "$TOP/build/initramfs.cpio.gz.tmp" "$TOP/build/initramfs.cpio.gz"
+echo "initramfs: build/initramfs.cpio.gz ($(du -k build/initramfs.cpio.gz | cut -f1) KiB; tests: $(ls "$OUT/root/tests" | tr '\n' ' '))"

@@ -1,0 +1,445 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot an s390x guest from a zPCI device profile and collect its results.
+
+A profile (tools/testing/zpci/profiles/NAME.ini) names the zPCI functions,
+memory, cpus, kernel arguments and the tests to run.  The runner boots
+qemu-system-s390x with them, keeps a QMP socket (the guest asks for
+hot-plug actions with "@@ZPCI qmp|unplug|plug" console lines), enforces a
+hard timeout, parses KTAP (built-in KUnit suites) and TAP (kselftests)
+from the console, and fails the boot on any kernel splat.  Every boot's
+full console log stays in build/results/<profile>-<kernel>/console.log.
+
+Result lines go to stdout and, with --results, are appended to a file as
+"PASS|FAIL|SKIP <name> <detail>" for the make test summary.
+"""
+
+import argparse
+import configparser
+import gzip
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '../../..'))
+PROFILES = os.path.join(TOP, 'tools/testing/zpci/profiles')
+
+# Profile function types: QEMU device, PCI vendor and device id QEMU gives
+# a transitional virtio function on the zPCI bus.
+TYPES = {
+    'virtio-net': ('virtio-net-pci', 0x1af4, 0x1000),
+    'virtio-blk': ('virtio-blk-pci', 0x1af4, 0x1001),
+    'virtio-rng': ('virtio-rng-pci', 0x1af4, 0x1005),
+    'virtio-scsi': ('virtio-scsi-pci', 0x1af4, 0x1004),
+}
+EMULATED_PFGID = 0xff
+
+# Console lines that fail a boot: oops, warnings, BUGs (incl. KASAN),
+# kmemleak reports, hung tasks, lockdep reports, panics.
+SPLATS = re.compile(
+    r'Oops|WARNING:|BUG:|unreferenced object|blocked for more than'
+    r'|Kernel panic|possible recursive locking|possible circular locking'
+    r'|inconsistent lock state|Unable to handle kernel|Call Trace:'
+    r'|kernel stack overflow')
+TS = re.compile(r'^\[\s*\d+\.\d+\]\s?')
+RESULT = re.compile(r'^(\s*)(not ok|ok) (\d+)\s*-?\s*(.*?)(\s+#\s*(SKIP|skip)\b.*)?$')
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+class Function:
+    """One zPCI function of a profile."""
+
+    def __init__(self, name, ftype, uid, fid, opts):
+        if ftype not in TYPES:
+            raise ValueError(f'function {name}: unknown type {ftype}')
+        self.name, self.type, self.uid, self.fid = name, ftype, uid, fid
+        self.opts = opts
+        self.qdev, self.vendor, self.device = TYPES[ftype]
+
+    def backend_args(self, rundir):
+        if self.type == 'virtio-blk':
+            img = os.path.join(rundir, f'{self.name}.img')
+            with open(img, 'wb') as f:
+                f.truncate(int(self.opts.get('disk_mib', '128')) << 20)
+            return ['-blockdev', f'driver=file,filename={img},node-name=d-{self.name},'
+                    'cache.direct=off,cache.no-flush=on']
+        if self.type == 'virtio-net':
+            hub = self.opts.get('hub', '0')
+            return ['-netdev', f'hubport,id=n-{self.name},hubid={hub}']
+        return []
+
+    def device_args(self):
+        dev = f'{self.qdev},id={self.name}'
+        if self.type == 'virtio-blk':
+            dev += f',drive=d-{self.name}'
+        elif self.type == 'virtio-net':
+            dev += f',netdev=n-{self.name},romfile='
+        extra = self.opts.get('qemu_opts')
+        if extra:
+            dev += ',' + extra
+        return dev
+
+    def zpci_args(self):
+        return f'zpci,uid={self.uid},fid={self.fid},target={self.name},id=z-{self.name}'
+
+    def decl(self):
+        return (f'{self.fid:x}:{self.uid:x}:{EMULATED_PFGID:x}:'
+                f'{self.vendor:x}:{self.device:x}')
+
+
+class Profile:
+    """A device profile: one boot's functions, resources and tests."""
+
+    def __init__(self, path):
+        cp = configparser.ConfigParser(inline_comment_prefixes=(';', '#'))
+        if not cp.read(path):
+            raise FileNotFoundError(path)
+        p = cp['profile']
+        self.name = os.path.splitext(os.path.basename(path))[0]
+        self.description = p.get('description', '')
+        self.memory = p.getint('memory', 1024)
+        self.cpus = p.getint('cpus', 2)
+        self.append = p.get('append', '')
+        self.tests = p.get('tests', '').split()
+        self.timeout = p.getint('timeout', 600)
+        self.kunit = p.getboolean('kunit', False)
+        self.env = {k[4:].upper(): v for k, v in p.items() if k.startswith('env.')}
+        self.functions = []
+        next_uid, next_fid = 1, 0
+        used_uids, used_fids = set(), set()
+        for sec in cp.sections():
+            if not sec.startswith('function '):
+                continue
+            s = cp[sec]
+            count = s.getint('count', 1)
+            for i in range(count):
+                name = sec.split(None, 1)[1] + (str(i) if count > 1 else '')
+                if 'uid' in s and i == 0:
+                    uid = int(s['uid'], 0)
+                else:
+                    while next_uid in used_uids:
+                        next_uid += 1
+                    uid = next_uid
+                if 'fid' in s and i == 0:
+                    fid = int(s['fid'], 0)
+                else:
+                    while next_fid in used_fids:
+                        next_fid += 1
+                    fid = next_fid
+                used_uids.add(uid)
+                used_fids.add(fid)
+                self.functions.append(Function(name, s['type'], uid, fid, dict(s)))
+
+    def guest_env(self, shell):
+        env = {
+            'ZPCI_PROFILE': self.name,
+            'ZPCI_TESTS': ' '.join(self.tests),
+            'ZPCI_NFUNCS': str(len(self.functions)),
+            'ZPCI_FUNCTIONS': ' '.join(f.decl() for f in self.functions),
+            'ZPCI_SHELL': '1' if shell else '0',
+        }
+        blk = [f for f in self.functions if f.type == 'virtio-blk']
+        if blk:
+            env['ZPCI_BLK_DEV'] = '/dev/vda'
+        env.update(self.env)
+        return env
+
+
+class Qmp:
+    """Minimal QMP client for hot-plug requests from the guest."""
+
+    def __init__(self, path):
+        self.path, self.sock, self.buf = path, None, b''
+
+    def connect(self):
+        for _ in range(100):
+            try:
+                self.sock = socket.socket(socket.AF_UNIX)
+                self.sock.connect(self.path)
+                self._recv()  # greeting
+                self.cmd('qmp_capabilities')
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError('QMP socket did not come up')
+
+    def _recv(self):
+        while b'\n' not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise RuntimeError('QMP closed')
+            self.buf += chunk
+        line, self.buf = self.buf.split(b'\n', 1)
+        return json.loads(line)
+
+    def cmd(self, execute, **args):
+        msg = {'execute': execute}
+        if args:
+            msg['arguments'] = args
+        self.sock.sendall(json.dumps(msg).encode() + b'\n')
+        while True:
+            r = self._recv()
+            if 'return' in r or 'error' in r:
+                return r
+
+
+def make_initrd(base, env, rundir):
+    """Append a cpio with /etc/zpci/profile.env to the base initramfs."""
+    root = os.path.join(rundir, 'overlay')
+    os.makedirs(os.path.join(root, 'etc/zpci'), exist_ok=True)
+    with open(os.path.join(root, 'etc/zpci/profile.env'), 'w') as f:
+        for k, v in sorted(env.items()):
+            f.write(f"export {k}='{v}'\n")
+    files = subprocess.run(['find', '.'], cwd=root, check=True,
+                           capture_output=True).stdout
+    cpio = subprocess.run(['cpio', '-o', '-H', 'newc', '--quiet', '--owner', '0:0'],
+                          cwd=root, input=files, check=True,
+                          capture_output=True).stdout
+    out = os.path.join(rundir, 'initramfs.cpio.gz')
+    with open(out, 'wb') as f:
+        with open(base, 'rb') as b:
+            shutil.copyfileobj(b, f)
+        f.write(gzip.compress(cpio))
+    return out
+
+
+def parse_tap(lines):
+    """Top-level TAP results of one kselftest: [(status, desc)]."""
+    out = []
+    for line in lines:
+        m = RESULT.match(line)
+        if not m or m.group(1):
+            continue
+        status = 'SKIP' if m.group(6) else ('PASS' if m.group(2) == 'ok' else 'FAIL')
+        out.append((status, m.group(4)))
+    return out
+
+
+def parse_ktap(lines):
+    """KUnit cases from the boot log: [(status, suite.case)]."""
+    out, suite = [], None
+    for line in lines:
+        m = re.match(r'^    # Subtest: (\S+)', line)
+        if m:
+            suite = m.group(1)
+            continue
+        m = RESULT.match(line)
+        if m and len(m.group(1)) == 4 and suite:
+            status = 'SKIP' if m.group(6) else ('PASS' if m.group(2) == 'ok' else 'FAIL')
+            out.append((status, f'{suite}.{m.group(4)}'))
+    return out
+
+
+class Boot:
+    def __init__(self, profile, kernel, initrd, kname, shell, resdir, extra_append=''):
+        self.p, self.kernel, self.initrd, self.kname = profile, kernel, initrd, kname
+        self.shell = shell
+        self.rundir = os.path.join(resdir, f'{profile.name}-{kname}')
+        self.extra_append = extra_append
+        self.lines = []
+        self.results = []
+        self.qmp = None
+
+    def qemu_cmd(self, initrd, qmp_path):
+        p = self.p
+        kvm = os.uname().machine == 's390x' and os.access('/dev/kvm', os.W_OK)
+        cmd = ['qemu-system-s390x', '-M', 's390-ccw-virtio',
+               '-cpu', 'host' if kvm else 'qemu', '-smp', str(p.cpus),
+               '-m', str(p.memory), '-nographic', '-no-reboot', '-nic', 'none',
+               '-kernel', self.kernel, '-initrd', initrd,
+               '-qmp', f'unix:{qmp_path},server=on,wait=off']
+        if kvm:
+            cmd += ['-enable-kvm']
+        append = 'panic=-1 oops=panic ' + ('' if p.kunit else 'kunit.enable=0 ')
+        append += p.append + ' ' + self.extra_append
+        cmd += ['-append', append.strip()]
+        for f in p.functions:
+            cmd += f.backend_args(self.rundir)
+            cmd += ['-device', f.zpci_args(), '-device', f.device_args()]
+        return cmd
+
+    def guest_request(self, line):
+        """Carry out a hot-plug request the guest printed."""
+        verb, _, arg = line[len('@@ZPCI '):].partition(' ')
+        fn = {f.name: f for f in self.p.functions}
+        try:
+            if verb == 'qmp':
+                req = json.loads(arg)
+                r = self.qmp.cmd(req['execute'], **req.get('arguments', {}))
+            elif verb == 'unplug':
+                r = self.qmp.cmd('device_del', id=f'z-{arg}')
+            elif verb == 'plug':
+                f = fn[arg]
+                r = self.qmp.cmd('device_add', driver='zpci', uid=f.uid, fid=f.fid,
+                                 target=f.name, id=f'z-{f.name}')
+                dev = dict(x.split('=', 1) for x in f.device_args().split(',')[1:])
+                r2 = self.qmp.cmd('device_add', driver=f.qdev, **dev)
+                r = r if 'error' in r else r2
+            else:
+                return
+            log(f'    qmp {verb} {arg}: {"error " + str(r["error"]) if "error" in r else "ok"}')
+        except Exception as e:  # report, the guest test decides
+            log(f'    qmp {verb} {arg}: failed: {e}')
+
+    def run(self):
+        p = self.p
+        shutil.rmtree(self.rundir, ignore_errors=True)
+        os.makedirs(self.rundir)
+        initrd = make_initrd(self.initrd, p.guest_env(self.shell), self.rundir)
+        qmp_path = os.path.join(tempfile.mkdtemp(prefix='zpci-qmp-'), 'qmp.sock')
+        cmd = self.qemu_cmd(initrd, qmp_path)
+        with open(os.path.join(self.rundir, 'qemu-cmdline'), 'w') as f:
+            f.write(' '.join(cmd) + '\n')
+        log(f'==> boot {p.name} ({self.kname}): {len(p.functions)} functions, '
+            f'{p.memory} MiB, {p.cpus} cpus, tests: {" ".join(p.tests) or "-"}')
+        start = time.time()
+        proc = subprocess.Popen(cmd, stdin=None if self.shell else subprocess.DEVNULL,
+                                stdout=None if self.shell else subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        self.qmp = Qmp(qmp_path)
+        try:
+            self.qmp.connect()
+        except RuntimeError as e:
+            log(f'    {e}')
+        if self.shell:
+            proc.wait()
+            return []
+        killed = threading.Event()
+
+        def kill():
+            killed.set()
+            proc.kill()
+        timer = threading.Timer(p.timeout, kill)
+        timer.start()
+        consolelog = open(os.path.join(self.rundir, 'console.log'), 'w')
+        consolelog.write(f'# zpci-clp profile {p.name} kernel {self.kname} '
+                         f'base {base_version()}\n# {" ".join(cmd)}\n')
+        tstart = None
+        for raw in proc.stdout:
+            line = TS.sub('', raw.decode('utf-8', 'replace').rstrip('\r\n'))
+            consolelog.write(raw.decode('utf-8', 'replace'))
+            self.lines.append(line)
+            if line.startswith('@@ZPCI test-start'):
+                tstart = time.time()
+                log(f'    test {line.split()[2]} ...')
+            elif line.startswith('@@ZPCI test-end'):
+                log(f'    test {line.split()[2]} {line.split()[3]} '
+                    f'({time.time() - (tstart or start):.0f}s)')
+            elif line.startswith('@@ZPCI ') and line.split()[1] in ('qmp', 'plug', 'unplug'):
+                self.guest_request(line)
+            elif line.startswith('zpci-report:'):
+                log('    ' + line[len('zpci-report: '):])
+        proc.wait()
+        timer.cancel()
+        consolelog.close()
+        elapsed = time.time() - start
+        self.collect(killed.is_set(), elapsed)
+        with open(os.path.join(self.rundir, 'results.txt'), 'w') as f:
+            f.write(f'# base {base_version()} profile {p.name} kernel {self.kname}\n')
+            for st, name, detail in self.results:
+                f.write(f'{st} {name} {detail}\n')
+        log(f'<== {p.name} ({self.kname}) {elapsed:.0f}s, log: '
+            f'{os.path.relpath(self.rundir, TOP)}/console.log')
+        return self.results
+
+    def collect(self, timed_out, elapsed):
+        tag = f'{self.p.name}/{self.kname}'
+        res = self.results
+        if self.p.kunit:
+            cases = parse_ktap(self.lines)
+            if not cases:
+                res.append(('FAIL', f'{tag}/kunit', 'no KUnit results on the console'))
+            for st, name in cases:
+                res.append((st, f'{tag}/kunit/{name}', ''))
+        # Per-test sections.
+        sections, cur = {}, None
+        ends = {}
+        for line in self.lines:
+            if line.startswith('@@ZPCI test-start'):
+                cur = line.split()[2]
+                sections[cur] = []
+            elif line.startswith('@@ZPCI test-end'):
+                parts = line.split()
+                ends[parts[2]] = int(parts[3].split('=')[1])
+                cur = None
+            elif cur:
+                sections[cur].append(line)
+        for t in self.p.tests:
+            if t not in sections:
+                res.append(('FAIL', f'{tag}/{t}', 'did not run'))
+                continue
+            rc = ends.get(t)
+            tap = parse_tap(sections[t])
+            for st, desc in tap:
+                res.append((st, f'{tag}/{t}', desc))
+            if rc is None:
+                res.append(('FAIL', f'{tag}/{t}', 'did not finish'))
+            elif not tap:
+                st = 'SKIP' if rc == 4 else ('PASS' if rc == 0 else 'FAIL')
+                res.append((st, f'{tag}/{t}', f'rc={rc}'))
+            elif rc not in (0, 4) and all(s != 'FAIL' for s, _ in tap):
+                res.append(('FAIL', f'{tag}/{t}', f'exit code {rc}'))
+        splats = [l for l in self.lines if SPLATS.search(l)]
+        if timed_out:
+            res.append(('FAIL', f'{tag}/boot', f'timed out after {self.p.timeout}s'))
+        elif not any(l.startswith('@@ZPCI done') for l in self.lines):
+            res.append(('FAIL', f'{tag}/boot', 'guest did not finish (crash or early exit)'))
+        if splats:
+            res.append(('FAIL', f'{tag}/clean-log', f'{len(splats)} splat lines, first: {splats[0][:120]}'))
+        else:
+            res.append(('PASS', f'{tag}/clean-log', f'no oops/warning/kasan/kmemleak/hung-task report ({elapsed:.0f}s)'))
+
+
+def base_version():
+    try:
+        with open(os.path.join(TOP, 'build/base-version')) as f:
+            return f.read().strip()
+    except OSError:
+        return 'unknown'
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('profiles', nargs='+', help='profile names or .ini paths')
+    ap.add_argument('--kernel', required=True, help='bzImage to boot')
+    ap.add_argument('--kernel-name', default='zpci', help='label for results')
+    ap.add_argument('--initrd', default=os.path.join(TOP, 'build/initramfs.cpio.gz'))
+    ap.add_argument('--results', help='append PASS/FAIL/SKIP lines to this file')
+    ap.add_argument('--resdir', default=os.path.join(TOP, 'build/results'))
+    ap.add_argument('--append', default='', help='extra kernel arguments')
+    ap.add_argument('--shell', action='store_true', help='interactive shell, no tests')
+    ap.add_argument('--tests', help='override the profile\'s test list')
+    args = ap.parse_args()
+
+    failed = 0
+    for name in args.profiles:
+        path = name if name.endswith('.ini') else os.path.join(PROFILES, name + '.ini')
+        prof = Profile(path)
+        if args.tests is not None:
+            prof.tests = args.tests.split()
+        boot = Boot(prof, args.kernel, args.initrd, args.kernel_name, args.shell,
+                    args.resdir, args.append)
+        results = boot.run()
+        for st, name_, detail in results:
+            log(f'{st} {name_} {detail}'.rstrip())
+            failed += st == 'FAIL'
+        if args.results:
+            with open(args.results, 'a') as f:
+                for st, name_, detail in results:
+                    f.write(f'{st} {name_} {detail}'.rstrip() + '\n')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
