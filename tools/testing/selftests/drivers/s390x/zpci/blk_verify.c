@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Data integrity through a virtio-blk zPCI function: write a pseudo-random
+ * pattern, drop the page cache, read it back (buffered and O_DIRECT) and
+ * compare checksums and bytes.
+ *
+ * Environment: ZPCI_BLK_DEV (default /dev/vda), ZPCI_BLK_MIB (default 64).
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
+
+#include "../../../kselftest_harness.h"
+
+#define CHUNK (1UL << 20)
+
+/* xorshift64*: reproducible from the printed seed. */
+static uint64_t next_rand(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545F4914F6CDD1DULL;
+}
+
+static void fill(uint64_t *buf, size_t words, uint64_t *state)
+{
+	size_t i;
+
+	for (i = 0; i < words; i++)
+		buf[i] = next_rand(state);
+}
+
+/* FNV-1a over 64-bit words. */
+static uint64_t checksum(uint64_t sum, const uint64_t *buf, size_t words)
+{
+	size_t i;
+
+	for (i = 0; i < words; i++) {
+		sum ^= buf[i];
+		sum *= 0x100000001b3ULL;
+	}
+	return sum;
+}
+
+FIXTURE(blk)
+{
+	const char *dev;
+	size_t bytes;
+	uint64_t seed;
+	uint64_t written_sum;
+	void *buf;
+};
+
+FIXTURE_SETUP(blk)
+{
+	const char *mib = getenv("ZPCI_BLK_MIB");
+	unsigned long long devsize = 0;
+	uint64_t state;
+	size_t off;
+	int fd;
+
+	self->dev = getenv("ZPCI_BLK_DEV") ?: "/dev/vda";
+	self->bytes = (mib ? strtoul(mib, NULL, 0) : 64) * CHUNK;
+	fd = open(self->dev, O_RDWR);
+	if (fd < 0)
+		SKIP(return, "%s cannot be opened: declare a virtio-blk function in the profile",
+		     self->dev);
+	ASSERT_EQ(0, ioctl(fd, BLKGETSIZE64, &devsize));
+	if (devsize < self->bytes)
+		SKIP(close(fd); return, "%s has %llu bytes, the test needs %zu",
+		     self->dev, devsize, self->bytes);
+	ASSERT_EQ(0, posix_memalign(&self->buf, 4096, CHUNK));
+
+	self->seed = ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid() ^ 1;
+	state = self->seed;
+	self->written_sum = 0xcbf29ce484222325ULL;
+	for (off = 0; off < self->bytes; off += CHUNK) {
+		fill(self->buf, CHUNK / 8, &state);
+		self->written_sum = checksum(self->written_sum, self->buf, CHUNK / 8);
+		ASSERT_EQ(CHUNK, pwrite(fd, self->buf, CHUNK, off));
+	}
+	ASSERT_EQ(0, fsync(fd));
+	ASSERT_EQ(0, close(fd));
+	TH_LOG("wrote %zu MiB to %s, seed 0x%llx, checksum 0x%016llx",
+	       self->bytes / CHUNK, self->dev, (unsigned long long)self->seed,
+	       (unsigned long long)self->written_sum);
+}
+
+FIXTURE_TEARDOWN(blk)
+{
+	free(self->buf);
+}
+
+static void drop_caches(struct __test_metadata *_metadata)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, write(fd, "3", 1));
+	close(fd);
+}
+
+/* Read back, comparing every byte against the regenerated pattern. */
+static void read_back(struct __test_metadata *_metadata, const char *dev,
+		      int flags, size_t bytes, uint64_t seed, uint64_t want_sum,
+		      void *buf)
+{
+	uint64_t state = seed, sum = 0xcbf29ce484222325ULL;
+	uint64_t *expect = malloc(CHUNK);
+	size_t off, bad = 0;
+	int fd;
+
+	ASSERT_NE(NULL, expect);
+	fd = open(dev, O_RDONLY | flags);
+	ASSERT_LE(0, fd);
+	for (off = 0; off < bytes; off += CHUNK) {
+		ASSERT_EQ(CHUNK, pread(fd, buf, CHUNK, off));
+		fill(expect, CHUNK / 8, &state);
+		if (memcmp(buf, expect, CHUNK))
+			bad++;
+		sum = checksum(sum, buf, CHUNK / 8);
+	}
+	close(fd);
+	free(expect);
+	EXPECT_EQ(0, bad) TH_LOG("%zu of %zu MiB differ", bad, bytes / CHUNK);
+	EXPECT_EQ(want_sum, sum);
+}
+
+TEST_F(blk, buffered_after_drop_caches)
+{
+	drop_caches(_metadata);
+	read_back(_metadata, self->dev, 0, self->bytes, self->seed,
+		  self->written_sum, self->buf);
+}
+
+TEST_F(blk, direct_io)
+{
+	read_back(_metadata, self->dev, O_DIRECT, self->bytes, self->seed,
+		  self->written_sum, self->buf);
+}
+
+TEST_HARNESS_MAIN
