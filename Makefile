@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+# zpci-clp: entry points.  See README.
+#
+#   make          install what is missing, prepare the patched tree, build the kernel
+#   make run      boot the default profile and print the per-function CLP table
+#   make test     every check and test; ends with "N passed, N failed"
+#   make stock    build the pristine base kernel with the same configuration
+
+ZPCI      := tools/testing/zpci
+VARIANT   ?= test
+PROFILE   ?= default
+KBUILD    := build/kbuild/zpci-$(VARIANT)
+BZIMAGE   := $(KBUILD)/arch/s390/boot/bzImage
+STOCK     := build/kbuild/stock-$(VARIANT)/arch/s390/boot/bzImage
+
+.PHONY: all deps prepare kernel stock initramfs run shell test clean
+
+all: kernel
+	@echo "base version:  $$(cat build/base-version)"
+	@echo "patched tree:  build/src/zpci"
+	@echo "kernel image:  $(BZIMAGE) (config: $(KBUILD)/.config)"
+	@echo "results:       build/results/"
+
+deps:
+	@bash $(ZPCI)/install-deps.sh
+
+prepare: deps
+	@bash $(ZPCI)/prepare-tree.sh
+
+kernel: prepare
+	@bash $(ZPCI)/build-kernel.sh zpci $(VARIANT)
+
+stock: prepare
+	@bash $(ZPCI)/build-kernel.sh stock $(VARIANT)
+
+initramfs: kernel
+	@bash $(ZPCI)/mkinitramfs.sh $(KBUILD)
+
+run: initramfs
+	@python3 $(ZPCI)/zpci_run.py --kernel $(BZIMAGE) $(PROFILE) $(if $(filter 1,$(SHELL_MODE)),--shell)
+
+shell:
+	@$(MAKE) --no-print-directory run SHELL_MODE=1
+
+test: initramfs
+	@bash $(ZPCI)/run-tests.sh $(BZIMAGE)
+
+clean:
+	rm -rf build/kbuild build/src build/results build/initramfs build/initramfs.cpio.gz
