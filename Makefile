@@ -4,6 +4,7 @@
 #   make          install what is missing, prepare the patched tree, build the kernel
 #   make run      boot the default profile and print the per-function CLP table
 #   make test     every check and test; ends with "N passed, N failed"
+#   make check    sparse, coccinelle, checkpatch, kernel-doc, shadow check
 #   make stock    build the pristine base kernel with the same configuration
 
 ZPCI      := tools/testing/zpci
@@ -13,7 +14,7 @@ KBUILD    := build/kbuild/zpci-$(VARIANT)
 BZIMAGE   := $(KBUILD)/arch/s390/boot/bzImage
 STOCK     := build/kbuild/stock-$(VARIANT)/arch/s390/boot/bzImage
 
-.PHONY: all deps prepare kernel stock initramfs run shell test clean
+.PHONY: all deps prepare kernel stock initramfs run shell test check clean
 
 all: kernel
 	@echo "base version:  $$(cat build/base-version)"
@@ -44,6 +45,9 @@ shell:
 
 test: initramfs
 	@bash $(ZPCI)/run-tests.sh $(BZIMAGE)
+
+check: kernel
+	@bash $(ZPCI)/check.sh
 
 clean:
 	rm -rf build/kbuild build/src build/results build/initramfs build/initramfs.cpio.gz

@@ -27,7 +27,12 @@ else
 	record FAIL static/shadow-check "see build/results/shadow-check.log"
 fi
 
-# 2. Guest boots, one per test profile.
+# 2. Static checks (make check): sparse, coccinelle, checkpatch, kernel-doc.
+if [ -f tools/testing/zpci/check.sh ]; then
+	bash tools/testing/zpci/check.sh "$RES"
+fi
+
+# 3. Guest boots, one per test profile.
 PROFILES=${ZPCI_TEST_PROFILES:-$(sed -n 's/^profiles *= *//p' tools/testing/zpci/profiles/test-set)}
 python3 tools/testing/zpci/zpci_run.py --kernel "$BZIMAGE" --results "$RES" \
 	$PROFILES | grep -v '^\(PASS\|FAIL\|SKIP\) ' || true

@@ -15,6 +15,7 @@ mkdir -p "$tmp/repo/build"
 ln -s "$TOP/build/base" "$tmp/repo/build/base"
 victim=arch/s390/pci/pci_clp.c
 [ -f "build/base/linux-source-6.12/$victim" ] || { echo "base tree missing"; exit 1; }
+mkdir -p "$tmp/repo/$(dirname $victim)"
 echo "/* shadow */" > "$tmp/repo/$victim"
 if (cd "$tmp/repo" && bash tools/testing/zpci/prepare-tree.sh) > "$tmp/out" 2>&1; then
 	cat "$tmp/out"
