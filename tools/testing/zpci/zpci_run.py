@@ -113,6 +113,8 @@ class Profile:
         self.tests = p.get('tests', '').split()
         self.timeout = p.getint('timeout', 600)
         self.kunit = p.getboolean('kunit', False)
+        # Negative controls: tests that must report a failure in this boot.
+        self.expect_fail = p.get('expect_fail', '').split()
         self.env = {k[4:].upper(): v for k, v in p.items() if k.startswith('env.')}
         self.functions = []
         next_uid, next_fid = 1, 0
@@ -380,6 +382,13 @@ class Boot:
                 continue
             rc = ends.get(t)
             tap = parse_tap(sections[t])
+            if t in self.p.expect_fail:
+                nfail = sum(st == 'FAIL' for st, _ in tap)
+                ok = nfail > 0 and rc not in (0, 4, None)
+                res.append(('PASS' if ok else 'FAIL', f'{tag}/{t}',
+                            f'negative control: {nfail} failures reported, '
+                            f'exit code {rc} (expected failures)'))
+                continue
             for st, desc in tap:
                 res.append((st, f'{tag}/{t}', desc))
             if rc is None:
