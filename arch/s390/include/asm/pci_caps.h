@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * zPCI capability layer: the CLP query-function and query-group responses
+ * decoded once, validated, and kept as the values in effect.
+ *
+ * See Documentation/arch/s390/zpci-clp.rst for the rule behind every field.
+ */
+#ifndef _ASM_S390_PCI_CAPS_H
+#define _ASM_S390_PCI_CAPS_H
+
+#include <linux/types.h>
+#include <linux/bits.h>
+#include <asm/pci_clp.h>
+
+struct zpci_dev;
+struct dentry;
+struct attribute_group;
+
+/**
+ * enum zpci_caps_source - where the value in effect comes from
+ * @ZPCI_CAPS_SRC_CLP: the value reported by CLP, accepted
+ * @ZPCI_CAPS_SRC_FALLBACK: the reported value was absent or impossible;
+ *	the layer clamped it or used a documented default
+ * @ZPCI_CAPS_SRC_OVERRIDE: the raw response field was replaced by a
+ *	test-only injection hook before decoding and then accepted
+ */
+enum zpci_caps_source {
+	ZPCI_CAPS_SRC_CLP,
+	ZPCI_CAPS_SRC_FALLBACK,
+	ZPCI_CAPS_SRC_OVERRIDE,
+};
+
+/**
+ * enum zpci_caps_field - the CLP values the layer decodes
+ * @ZPCI_CAPS_SDMA: start of the DMA aperture (query function)
+ * @ZPCI_CAPS_EDMA: last address of the DMA aperture (query function)
+ * @ZPCI_CAPS_DASM: DMA address-space mask (query group)
+ * @ZPCI_CAPS_DTSM: supported designation types, bit 0x80 >> dt (group)
+ * @ZPCI_CAPS_FRAME: large (1 MiB) frames supported (group)
+ * @ZPCI_CAPS_REFRESH: TLB refresh mode (group)
+ * @ZPCI_CAPS_NOI: number of MSI interrupts (group)
+ * @ZPCI_CAPS_DNOI: number of directed interrupts (group)
+ * @ZPCI_CAPS_MSIA: MSI address (group)
+ * @ZPCI_CAPS_MAXSTBL: maximum store-block length in bytes (group)
+ * @ZPCI_CAPS_MUI: measurement update interval in ms (group)
+ * @ZPCI_CAPS_VERSION: PCI version code (group)
+ * @ZPCI_CAPS_FMB_LEN: function measurement block length in bytes (function)
+ * @ZPCI_CAPS_BAR0_SIZE: BAR 0 size exponent (function), BARs 1-5 follow
+ * @ZPCI_CAPS_BAR1_SIZE: BAR 1 size exponent
+ * @ZPCI_CAPS_BAR2_SIZE: BAR 2 size exponent
+ * @ZPCI_CAPS_BAR3_SIZE: BAR 3 size exponent
+ * @ZPCI_CAPS_BAR4_SIZE: BAR 4 size exponent
+ * @ZPCI_CAPS_BAR5_SIZE: BAR 5 size exponent
+ * @ZPCI_CAPS_UTIL_STR: utility string available (function)
+ * @ZPCI_CAPS_PFIP: function internal path, four segments (function)
+ * @ZPCI_CAPS_PFGID: function group id (function)
+ * @ZPCI_CAPS_NR_FIELDS: number of fields
+ */
+enum zpci_caps_field {
+	ZPCI_CAPS_SDMA,
+	ZPCI_CAPS_EDMA,
+	ZPCI_CAPS_DASM,
+	ZPCI_CAPS_DTSM,
+	ZPCI_CAPS_FRAME,
+	ZPCI_CAPS_REFRESH,
+	ZPCI_CAPS_NOI,
+	ZPCI_CAPS_DNOI,
+	ZPCI_CAPS_MSIA,
+	ZPCI_CAPS_MAXSTBL,
+	ZPCI_CAPS_MUI,
+	ZPCI_CAPS_VERSION,
+	ZPCI_CAPS_FMB_LEN,
+	ZPCI_CAPS_BAR0_SIZE,
+	ZPCI_CAPS_BAR1_SIZE,
+	ZPCI_CAPS_BAR2_SIZE,
+	ZPCI_CAPS_BAR3_SIZE,
+	ZPCI_CAPS_BAR4_SIZE,
+	ZPCI_CAPS_BAR5_SIZE,
+	ZPCI_CAPS_UTIL_STR,
+	ZPCI_CAPS_PFIP,
+	ZPCI_CAPS_PFGID,
+	ZPCI_CAPS_NR_FIELDS,
+};
+
+/* Outcome flags in struct zpci_caps.flags */
+#define ZPCI_CAPS_F_REFUSED	BIT(0)	/* function cannot be used */
+#define ZPCI_CAPS_F_NO_MSI	BIT(1)	/* MSI/MSI-X impossible */
+#define ZPCI_CAPS_F_NO_PCISTB	BIT(2)	/* only single 8-byte stores */
+#define ZPCI_CAPS_F_NO_FMB	BIT(3)	/* function measurement refused */
+
+/* Designation-type support bits in dtsm: the bit for type @dt */
+#define ZPCI_CAPS_DTSM_BIT(dt)	(0x80 >> (dt))
+/* Designation type the guest builds tables for (region-third) */
+#define ZPCI_CAPS_GUEST_DT	1
+#define ZPCI_CAPS_GUEST_DTSM	ZPCI_CAPS_DTSM_BIT(ZPCI_CAPS_GUEST_DT)
+
+/* Store-block limits (bytes): PCISTB needs > 8, a multiple of 8, <= 4 KiB */
+#define ZPCI_CAPS_STB_SINGLE	8
+#define ZPCI_CAPS_STB_MAX	4096
+
+/* Vectors one function's adapter-interrupt vector can serve (MSI-X max) */
+#define ZPCI_CAPS_MSI_MAX	2048
+
+/* Measurement update interval used when CLP reports 0 (ms) */
+#define ZPCI_CAPS_DEFAULT_MUI	4000
+
+/* Largest BAR size exponent: one BAR's window in the iomap address space */
+#define ZPCI_CAPS_BAR_SHIFT_MAX	48
+
+/* Number of function group ids */
+#define ZPCI_CAPS_NR_GROUPS	256
+
+/**
+ * struct zpci_caps_value - one decoded CLP field
+ * @reported: the value in the raw CLP response (after any override)
+ * @effective: the value in effect after validation
+ * @source: where @effective comes from
+ */
+struct zpci_caps_value {
+	u64 reported;
+	u64 effective;
+	enum zpci_caps_source source;
+};
+
+/**
+ * struct zpci_caps - the validated CLP values of one function
+ * @val: one entry per &enum zpci_caps_field
+ * @flags: ZPCI_CAPS_F_* outcome flags
+ */
+struct zpci_caps {
+	struct zpci_caps_value val[ZPCI_CAPS_NR_FIELDS];
+	unsigned int flags;
+};
+
+/**
+ * zpci_caps_get() - the value in effect of one field
+ * @caps: decoded capabilities
+ * @field: the field
+ *
+ * Return: the validated value in effect.
+ */
+static inline u64 zpci_caps_get(const struct zpci_caps *caps,
+				enum zpci_caps_field field)
+{
+	return caps->val[field].effective;
+}
+
+/* Pure decode/validate (pci_caps.c) */
+int zpci_caps_decode(const struct clp_rsp_query_pci *fn,
+		     const struct clp_rsp_query_pci_grp *grp,
+		     unsigned long override, struct zpci_caps *caps);
+const char *zpci_caps_field_name(enum zpci_caps_field field);
+const char *zpci_caps_source_name(enum zpci_caps_source source);
+bool zpci_caps_field_is_hex(enum zpci_caps_field field);
+int zpci_caps_bus_speed(const struct zpci_caps *caps);
+u64 zpci_caps_dt_limit(unsigned int dt);
+
+/* Glue: group cache, messages, zdev update (pci_caps_group.c) */
+int zpci_caps_setup(struct zpci_dev *zdev, struct clp_rsp_query_pci *fn);
+int clp_query_pci_fngrp(u8 pfgid, struct clp_rsp_query_pci_grp *grp);
+
+/* Report: sysfs and debugfs (pci_caps_report.c) */
+extern const struct attribute_group zpci_clp_attr_group;
+void zpci_caps_debugfs_init_device(struct zpci_dev *zdev, struct dentry *dir);
+void zpci_caps_debugfs_init(struct dentry *root);
+void zpci_caps_group_stats(u64 *issued, u64 *saved, u64 *failed,
+			   unsigned int *cached);
+
+/*
+ * Override hook points. A later test-only facility replaces fields of the
+ * raw responses here, before decoding, and returns a mask of
+ * BIT(enum zpci_caps_field) for the fields it replaced; those are then
+ * reported with source ZPCI_CAPS_SRC_OVERRIDE. Without it they do nothing.
+ */
+
+/**
+ * zpci_caps_inject_fn() - hook to override query-function response fields
+ * @fid: function id
+ * @fn: raw query-function response, may be modified
+ *
+ * Return: mask of the fields replaced, 0 when nothing was injected.
+ */
+static inline unsigned long zpci_caps_inject_fn(u32 fid,
+						struct clp_rsp_query_pci *fn)
+{
+	return 0;
+}
+
+/**
+ * zpci_caps_inject_grp() - hook to override query-group response fields
+ * @fid: function id the group response is decoded for
+ * @grp: per-function copy of the raw query-group response, may be modified
+ *
+ * Return: mask of the fields replaced, 0 when nothing was injected.
+ */
+static inline unsigned long zpci_caps_inject_grp(u32 fid,
+						 struct clp_rsp_query_pci_grp *grp)
+{
+	return 0;
+}
+
+#endif /* _ASM_S390_PCI_CAPS_H */

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zPCI capability layer: decode and validate the CLP query-function and
+ * query-group responses into the values in effect.
+ *
+ * Everything in this file is pure: no CLP request, no allocation, no
+ * message. The rules are those of Documentation/arch/s390/zpci-clp.rst.
+ *
+ * Copyright IBM Corp. 2026
+ */
+
+#define KMSG_COMPONENT "zpci"
+#define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/align.h>
+#include <linux/bitops.h>
+#include <linux/string.h>
+#include <linux/pci.h>
+#include <kunit/visibility.h>
+#include <asm/pci.h>
+#include <asm/pci_caps.h>
+#include <asm/pci_dma.h>
+
+/**
+ * struct zpci_caps_field_info - how a field is named and printed
+ * @name: field name in debugfs and messages
+ * @hex: print the field in hexadecimal (addresses, masks)
+ */
+struct zpci_caps_field_info {
+	const char *name;
+	bool hex;
+};
+
+static const struct zpci_caps_field_info zpci_caps_fields[ZPCI_CAPS_NR_FIELDS] = {
+	[ZPCI_CAPS_SDMA]	= { "sdma", true },
+	[ZPCI_CAPS_EDMA]	= { "edma", true },
+	[ZPCI_CAPS_DASM]	= { "dasm", true },
+	[ZPCI_CAPS_DTSM]	= { "dtsm", true },
+	[ZPCI_CAPS_FRAME]	= { "frame", false },
+	[ZPCI_CAPS_REFRESH]	= { "refresh", false },
+	[ZPCI_CAPS_NOI]		= { "noi", false },
+	[ZPCI_CAPS_DNOI]	= { "dnoi", false },
+	[ZPCI_CAPS_MSIA]	= { "msia", true },
+	[ZPCI_CAPS_MAXSTBL]	= { "maxstbl", false },
+	[ZPCI_CAPS_MUI]		= { "mui", false },
+	[ZPCI_CAPS_VERSION]	= { "version", false },
+	[ZPCI_CAPS_FMB_LEN]	= { "fmb_len", false },
+	[ZPCI_CAPS_BAR0_SIZE]	= { "bar0_size", false },
+	[ZPCI_CAPS_BAR1_SIZE]	= { "bar1_size", false },
+	[ZPCI_CAPS_BAR2_SIZE]	= { "bar2_size", false },
+	[ZPCI_CAPS_BAR3_SIZE]	= { "bar3_size", false },
+	[ZPCI_CAPS_BAR4_SIZE]	= { "bar4_size", false },
+	[ZPCI_CAPS_BAR5_SIZE]	= { "bar5_size", false },
+	[ZPCI_CAPS_UTIL_STR]	= { "util_str", false },
+	[ZPCI_CAPS_PFIP]	= { "pfip", true },
+	[ZPCI_CAPS_PFGID]	= { "pfgid", true },
+};
+
+static const char * const zpci_caps_sources[] = {
+	[ZPCI_CAPS_SRC_CLP]	 = "clp",
+	[ZPCI_CAPS_SRC_FALLBACK] = "fallback",
+	[ZPCI_CAPS_SRC_OVERRIDE] = "override",
+};
+
+/**
+ * zpci_caps_field_name() - name of a capability field
+ * @field: the field
+ *
+ * Return: the name used in debugfs and in messages, "?" if out of range.
+ */
+const char *zpci_caps_field_name(enum zpci_caps_field field)
+{
+	if (field >= ZPCI_CAPS_NR_FIELDS)
+		return "?";
+	return zpci_caps_fields[field].name;
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_field_name);
+
+/**
+ * zpci_caps_field_is_hex() - whether a field is printed in hexadecimal
+ * @field: the field
+ *
+ * Return: true for addresses and masks, false for counts and sizes.
+ */
+bool zpci_caps_field_is_hex(enum zpci_caps_field field)
+{
+	return field < ZPCI_CAPS_NR_FIELDS && zpci_caps_fields[field].hex;
+}
+
+/**
+ * zpci_caps_source_name() - name of a value source
+ * @source: the source
+ *
+ * Return: "clp", "fallback" or "override"; "?" if out of range.
+ */
+const char *zpci_caps_source_name(enum zpci_caps_source source)
+{
+	if (source >= ARRAY_SIZE(zpci_caps_sources))
+		return "?";
+	return zpci_caps_sources[source];
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_source_name);
+
+/**
+ * zpci_caps_dt_limit() - last I/O address a translation-table type covers
+ * @dt: designation type (0 segment, 1 region-third, 2 region-second,
+ *	3 region-first table)
+ *
+ * Return: the highest I/O address the table type translates, 0 for an
+ * unknown type.
+ */
+u64 zpci_caps_dt_limit(unsigned int dt)
+{
+	switch (dt) {
+	case ZPCI_IOTA_STO:
+		return BIT_ULL(ZPCI_ST_SHIFT + ZPCI_TABLE_BITS) - 1;
+	case ZPCI_IOTA_RTTO:
+		return BIT_ULL(ZPCI_RT_SHIFT + ZPCI_TABLE_BITS) - 1;
+	case ZPCI_IOTA_RSTO:
+		return BIT_ULL(ZPCI_RT_SHIFT + 2 * ZPCI_TABLE_BITS) - 1;
+	case ZPCI_IOTA_RFTO:
+		return U64_MAX;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_dt_limit);
+
+/**
+ * zpci_caps_bus_speed() - PCI bus speed implied by the version in effect
+ * @caps: decoded capabilities
+ *
+ * Return: the &enum pci_bus_speed for a known version code,
+ * PCI_SPEED_UNKNOWN otherwise.
+ */
+int zpci_caps_bus_speed(const struct zpci_caps *caps)
+{
+	switch (zpci_caps_get(caps, ZPCI_CAPS_VERSION)) {
+	case 1:
+		return PCIE_SPEED_5_0GT;
+	default:
+		return PCI_SPEED_UNKNOWN;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_bus_speed);
+
+/**
+ * caps_set() - record one decoded field
+ * @caps: decoded capabilities
+ * @field: the field
+ * @reported: value in the raw response
+ * @effective: value in effect
+ * @source: where @effective comes from
+ */
+static void caps_set(struct zpci_caps *caps, enum zpci_caps_field field,
+		     u64 reported, u64 effective, enum zpci_caps_source source)
+{
+	caps->val[field].reported = reported;
+	caps->val[field].effective = effective;
+	caps->val[field].source = source;
+}
+
+/**
+ * caps_accept() - record a field whose reported value is used unchanged
+ * @caps: decoded capabilities
+ * @field: the field
+ * @value: the reported value
+ */
+static void caps_accept(struct zpci_caps *caps, enum zpci_caps_field field,
+			u64 value)
+{
+	caps_set(caps, field, value, value, ZPCI_CAPS_SRC_CLP);
+}
+
+/**
+ * caps_src() - source of a value that may have fallen back
+ * @fallback: the value was replaced
+ *
+ * Return: ZPCI_CAPS_SRC_FALLBACK if @fallback, else ZPCI_CAPS_SRC_CLP.
+ */
+static enum zpci_caps_source caps_src(bool fallback)
+{
+	return fallback ? ZPCI_CAPS_SRC_FALLBACK : ZPCI_CAPS_SRC_CLP;
+}
+
+/**
+ * caps_decode_dma() - decode sdma, edma and dasm
+ * @fn: raw query-function response
+ * @grp: raw query-group response
+ * @caps: decoded capabilities
+ *
+ * Keeps the DMA aperture inside the table capacity and the mask, page
+ * aligned; sets ZPCI_CAPS_F_REFUSED if no page remains.
+ */
+static void caps_decode_dma(const struct clp_rsp_query_pci *fn,
+			    const struct clp_rsp_query_pci_grp *grp,
+			    struct zpci_caps *caps)
+{
+	u64 limit = zpci_caps_dt_limit(ZPCI_CAPS_GUEST_DT);
+	u64 sdma = fn->sdma, edma = fn->edma, dasm = grp->dasm;
+	bool start_fb = false, end_fb = false, mask_fb = false;
+	bool empty = false;
+	u64 start, end, mask;
+
+	end = edma;
+	if (end > limit) {
+		end = limit;
+		end_fb = true;
+	}
+	/* a usable mask covers the low-order bits: 2^n - 1 */
+	mask_fb = !dasm || (dasm & (dasm + 1));
+	if (!mask_fb && end > dasm) {
+		end = dasm;
+		end_fb = true;
+	}
+	if (end != U64_MAX && !IS_ALIGNED(end + 1, PAGE_SIZE)) {
+		if (end < PAGE_SIZE - 1) {
+			empty = true;
+		} else {
+			end = ALIGN_DOWN(end + 1, PAGE_SIZE) - 1;
+			end_fb = true;
+		}
+	}
+
+	start = sdma;
+	if (!PAGE_ALIGNED(start)) {
+		if (start > U64_MAX - PAGE_SIZE + 1) {
+			empty = true;
+		} else {
+			start = ALIGN(start, PAGE_SIZE);
+			start_fb = true;
+		}
+	}
+	if (empty || start > end)
+		caps->flags |= ZPCI_CAPS_F_REFUSED;
+
+	if (mask_fb)
+		mask = end ? GENMASK_ULL(fls64(end) - 1, 0) : 0;
+	else
+		mask = dasm;
+
+	caps_set(caps, ZPCI_CAPS_SDMA, sdma, start, caps_src(start_fb));
+	caps_set(caps, ZPCI_CAPS_EDMA, edma, end, caps_src(end_fb));
+	caps_set(caps, ZPCI_CAPS_DASM, dasm, mask, caps_src(mask_fb));
+}
+
+/**
+ * caps_decode_msi() - decode noi, dnoi and msia
+ * @grp: raw query-group response
+ * @caps: decoded capabilities
+ *
+ * Clamps the interrupt counts; sets ZPCI_CAPS_F_NO_MSI if noi or msia is 0.
+ */
+static void caps_decode_msi(const struct clp_rsp_query_pci_grp *grp,
+			    struct zpci_caps *caps)
+{
+	u64 noi = grp->noi, dnoi = grp->dnoi;
+
+	if (noi > ZPCI_CAPS_MSI_MAX)
+		caps_set(caps, ZPCI_CAPS_NOI, noi, ZPCI_CAPS_MSI_MAX,
+			 ZPCI_CAPS_SRC_FALLBACK);
+	else
+		caps_accept(caps, ZPCI_CAPS_NOI, noi);
+
+	if (dnoi > ZPCI_CAPS_MSI_MAX)
+		caps_set(caps, ZPCI_CAPS_DNOI, dnoi, ZPCI_CAPS_MSI_MAX,
+			 ZPCI_CAPS_SRC_FALLBACK);
+	else
+		caps_accept(caps, ZPCI_CAPS_DNOI, dnoi);
+
+	caps_accept(caps, ZPCI_CAPS_MSIA, grp->msia);
+	if (!noi || !grp->msia)
+		caps->flags |= ZPCI_CAPS_F_NO_MSI;
+}
+
+/**
+ * caps_decode_maxstbl() - decode the maximum store-block length
+ * @grp: raw query-group response
+ * @caps: decoded capabilities
+ *
+ * A store block needs > 8 bytes, a multiple of 8, at most 4 KiB; else
+ * single 8-byte stores (ZPCI_CAPS_F_NO_PCISTB).
+ */
+static void caps_decode_maxstbl(const struct clp_rsp_query_pci_grp *grp,
+				struct zpci_caps *caps)
+{
+	u64 len = grp->maxstbl;
+
+	if (len == ZPCI_CAPS_STB_SINGLE) {
+		caps_accept(caps, ZPCI_CAPS_MAXSTBL, len);
+	} else if (len < ZPCI_CAPS_STB_SINGLE ||
+		   !IS_ALIGNED(len, ZPCI_CAPS_STB_SINGLE)) {
+		caps_set(caps, ZPCI_CAPS_MAXSTBL, len, ZPCI_CAPS_STB_SINGLE,
+			 ZPCI_CAPS_SRC_FALLBACK);
+	} else if (len > ZPCI_CAPS_STB_MAX) {
+		caps_set(caps, ZPCI_CAPS_MAXSTBL, len, ZPCI_CAPS_STB_MAX,
+			 ZPCI_CAPS_SRC_FALLBACK);
+	} else {
+		caps_accept(caps, ZPCI_CAPS_MAXSTBL, len);
+	}
+	if (zpci_caps_get(caps, ZPCI_CAPS_MAXSTBL) == ZPCI_CAPS_STB_SINGLE)
+		caps->flags |= ZPCI_CAPS_F_NO_PCISTB;
+}
+
+/**
+ * caps_decode_group_misc() - decode dtsm, frame, refresh, mui and version
+ * @grp: raw query-group response
+ * @caps: decoded capabilities
+ */
+static void caps_decode_group_misc(const struct clp_rsp_query_pci_grp *grp,
+				   struct zpci_caps *caps)
+{
+	u64 dtsm = grp->dtsm;
+
+	/* in effect: the designation types offered that the guest builds */
+	if (dtsm & ZPCI_CAPS_GUEST_DTSM)
+		caps_set(caps, ZPCI_CAPS_DTSM, dtsm, ZPCI_CAPS_GUEST_DTSM,
+			 ZPCI_CAPS_SRC_CLP);
+	else
+		caps_set(caps, ZPCI_CAPS_DTSM, dtsm, ZPCI_CAPS_GUEST_DTSM,
+			 ZPCI_CAPS_SRC_FALLBACK);
+
+	caps_accept(caps, ZPCI_CAPS_FRAME, grp->frame);
+	caps_accept(caps, ZPCI_CAPS_REFRESH, grp->refresh);
+
+	if (grp->mui)
+		caps_accept(caps, ZPCI_CAPS_MUI, grp->mui);
+	else
+		caps_set(caps, ZPCI_CAPS_MUI, 0, ZPCI_CAPS_DEFAULT_MUI,
+			 ZPCI_CAPS_SRC_FALLBACK);
+
+	/* the version is kept; an unknown one makes the bus speed unknown */
+	caps_set(caps, ZPCI_CAPS_VERSION, grp->version, grp->version,
+		 caps_src(grp->version != 1));
+}
+
+/**
+ * caps_decode_fn_misc() - decode fmb_len, BAR sizes, util_str, pfip, pfgid
+ * @fn: raw query-function response
+ * @caps: decoded capabilities
+ */
+static void caps_decode_fn_misc(const struct clp_rsp_query_pci *fn,
+				struct zpci_caps *caps)
+{
+	u64 fmb_bytes = sizeof(u32) * (u64)fn->fmb_len;
+	bool util;
+	int i;
+
+	if (fmb_bytes > sizeof(struct zpci_fmb)) {
+		caps_set(caps, ZPCI_CAPS_FMB_LEN, fmb_bytes, 0,
+			 ZPCI_CAPS_SRC_FALLBACK);
+		caps->flags |= ZPCI_CAPS_F_NO_FMB;
+	} else {
+		caps_accept(caps, ZPCI_CAPS_FMB_LEN, fmb_bytes);
+	}
+
+	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
+		u64 shift = fn->bar_size[i];
+
+		if (shift > ZPCI_CAPS_BAR_SHIFT_MAX)
+			caps_set(caps, ZPCI_CAPS_BAR0_SIZE + i, shift, 0,
+				 ZPCI_CAPS_SRC_FALLBACK);
+		else
+			caps_accept(caps, ZPCI_CAPS_BAR0_SIZE + i, shift);
+	}
+
+	util = fn->util_str_avail;
+	if (util && !memchr_inv(fn->util_str, 0, sizeof(fn->util_str)))
+		caps_set(caps, ZPCI_CAPS_UTIL_STR, 1, 0, ZPCI_CAPS_SRC_FALLBACK);
+	else
+		caps_accept(caps, ZPCI_CAPS_UTIL_STR, util);
+
+	caps_accept(caps, ZPCI_CAPS_PFIP,
+		    (u64)fn->pfip[0] << 24 | fn->pfip[1] << 16 |
+		    fn->pfip[2] << 8 | fn->pfip[3]);
+	caps_accept(caps, ZPCI_CAPS_PFGID, fn->pfgid);
+}
+
+/**
+ * zpci_caps_decode() - decode and validate raw CLP responses
+ * @fn: raw query-function response
+ * @grp: raw query-group response of the function's group
+ * @override: mask of BIT(&enum zpci_caps_field) replaced by an injection
+ *	hook before decoding; accepted ones get source ZPCI_CAPS_SRC_OVERRIDE
+ * @caps: result: reported value, value in effect and source of every field,
+ *	and the ZPCI_CAPS_F_* outcome flags
+ *
+ * Pure function: applies the rules of Documentation/arch/s390/zpci-clp.rst
+ * and nothing else.
+ *
+ * Return: 0 if the function can be used, -EINVAL if it must be refused
+ * (ZPCI_CAPS_F_REFUSED is then set in @caps->flags).
+ */
+int zpci_caps_decode(const struct clp_rsp_query_pci *fn,
+		     const struct clp_rsp_query_pci_grp *grp,
+		     unsigned long override, struct zpci_caps *caps)
+{
+	int i;
+
+	memset(caps, 0, sizeof(*caps));
+	caps_decode_dma(fn, grp, caps);
+	caps_decode_msi(grp, caps);
+	caps_decode_maxstbl(grp, caps);
+	caps_decode_group_misc(grp, caps);
+	caps_decode_fn_misc(fn, caps);
+
+	for (i = 0; i < ZPCI_CAPS_NR_FIELDS; i++) {
+		if ((override & BIT(i)) &&
+		    caps->val[i].source == ZPCI_CAPS_SRC_CLP)
+			caps->val[i].source = ZPCI_CAPS_SRC_OVERRIDE;
+	}
+	return (caps->flags & ZPCI_CAPS_F_REFUSED) ? -EINVAL : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_decode);

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zPCI capability layer: the function-group cache and the glue that turns
+ * the CLP responses of a new function into its values in effect.
+ *
+ * A group is queried once per pfgid; the raw response is cached for the
+ * life of the system and shared by every function of the group, including
+ * functions that are hot-plugged later. Entries are never freed: there are
+ * at most 256 of them, each the size of one query-group response.
+ *
+ * Copyright IBM Corp. 2026
+ */
+
+#define KMSG_COMPONENT "zpci"
+#define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <asm/pci.h>
+#include <asm/pci_caps.h>
+#include <asm/pci_debug.h>
+
+/* Raw query-group responses by pfgid, protected by zpci_caps_grp_lock */
+static struct clp_rsp_query_pci_grp *zpci_caps_grp[ZPCI_CAPS_NR_GROUPS];
+static DEFINE_MUTEX(zpci_caps_grp_lock);
+static u64 zpci_caps_grp_issued;	/* group queries issued */
+static u64 zpci_caps_grp_saved;		/* group queries answered by the cache */
+static u64 zpci_caps_grp_failed;	/* group queries that failed */
+
+/**
+ * zpci_caps_group_stats() - read the group-cache counters
+ * @issued: number of query-group requests issued
+ * @saved: number of query-group requests the cache made unnecessary
+ * @failed: number of query-group requests that failed
+ * @cached: number of groups in the cache
+ */
+void zpci_caps_group_stats(u64 *issued, u64 *saved, u64 *failed,
+			   unsigned int *cached)
+{
+	unsigned int i, n = 0;
+
+	mutex_lock(&zpci_caps_grp_lock);
+	*issued = zpci_caps_grp_issued;
+	*saved = zpci_caps_grp_saved;
+	*failed = zpci_caps_grp_failed;
+	for (i = 0; i < ZPCI_CAPS_NR_GROUPS; i++)
+		n += !!zpci_caps_grp[i];
+	mutex_unlock(&zpci_caps_grp_lock);
+	*cached = n;
+}
+
+/**
+ * zpci_caps_group_get() - get the raw query-group response of a group
+ * @pfgid: function group id
+ * @grp: the response is copied here
+ *
+ * Answers from the cache when the group is known, otherwise issues the
+ * query-group request and caches the response.
+ *
+ * Return: 0 on success, a negative error code if the group query failed.
+ */
+static int zpci_caps_group_get(u8 pfgid, struct clp_rsp_query_pci_grp *grp)
+{
+	struct clp_rsp_query_pci_grp *entry;
+	int rc = 0;
+
+	mutex_lock(&zpci_caps_grp_lock);
+	entry = zpci_caps_grp[pfgid];
+	if (entry) {
+		memcpy(grp, entry, sizeof(*grp));
+		zpci_caps_grp_saved++;
+		zpci_dbg(3, "grp hit pfgid:%x\n", pfgid);
+		goto out;
+	}
+
+	zpci_caps_grp_issued++;
+	rc = clp_query_pci_fngrp(pfgid, grp);
+	if (rc) {
+		zpci_caps_grp_failed++;
+		zpci_dbg(0, "grp query pfgid:%x, rc:%d\n", pfgid, rc);
+		goto out;
+	}
+	/* failing to cache only costs a later query */
+	entry = kmemdup(grp, sizeof(*grp), GFP_KERNEL);
+	if (entry)
+		zpci_caps_grp[pfgid] = entry;
+	zpci_dbg(3, "grp query pfgid:%x\n", pfgid);
+out:
+	mutex_unlock(&zpci_caps_grp_lock);
+	return rc;
+}
+
+/**
+ * zpci_caps_report_fallbacks() - make the fallbacks of a function visible
+ * @zdev: the function, with @zdev->caps decoded
+ *
+ * One pr_info line per function names every fallback with the reported
+ * and the used value; one s390dbf entry per field. A refused MSI adds a
+ * pr_warn, a refused function a pr_err.
+ */
+static void zpci_caps_report_fallbacks(struct zpci_dev *zdev)
+{
+	const struct zpci_caps *caps = &zdev->caps;
+	char buf[256];
+	size_t len = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < ZPCI_CAPS_NR_FIELDS; i++) {
+		const struct zpci_caps_value *v = &caps->val[i];
+		const char *fmt;
+
+		if (v->source != ZPCI_CAPS_SRC_FALLBACK)
+			continue;
+		zpci_dbg(3, "cap fid:%x, %s:%llx->%llx\n", zdev->fid,
+			 zpci_caps_field_name(i), v->reported, v->effective);
+		/* a kept value (version) only makes a derived value fall back */
+		if (v->reported == v->effective)
+			fmt = " %s %llu (unknown)";
+		else if (zpci_caps_field_is_hex(i))
+			fmt = " %s 0x%llx->0x%llx";
+		else
+			fmt = " %s %llu->%llu";
+		len += scnprintf(buf + len, sizeof(buf) - len, fmt,
+				 zpci_caps_field_name(i), v->reported,
+				 v->effective);
+	}
+	if (len)
+		pr_info("fid %x: CLP values replaced (reported->used):%s\n",
+			zdev->fid, buf);
+
+	if (caps->flags & ZPCI_CAPS_F_NO_MSI)
+		pr_warn("fid %x: MSI refused: noi %llu, msia 0x%llx reported\n",
+			zdev->fid, caps->val[ZPCI_CAPS_NOI].reported,
+			caps->val[ZPCI_CAPS_MSIA].reported);
+	if (caps->flags & ZPCI_CAPS_F_REFUSED)
+		pr_err("fid %x: refused: no usable DMA aperture in sdma 0x%llx edma 0x%llx dasm 0x%llx\n",
+		       zdev->fid, caps->val[ZPCI_CAPS_SDMA].reported,
+		       caps->val[ZPCI_CAPS_EDMA].reported,
+		       caps->val[ZPCI_CAPS_DASM].reported);
+}
+
+/**
+ * zpci_caps_apply() - fill the zdev fields the existing consumers read
+ * @zdev: the function, with @zdev->caps decoded
+ * @fn: raw query-function response, for identifiers and addresses
+ */
+static void zpci_caps_apply(struct zpci_dev *zdev,
+			    const struct clp_rsp_query_pci *fn)
+{
+	const struct zpci_caps *caps = &zdev->caps;
+	int i;
+
+	/* identifiers and addresses: no capability, copied as reported */
+	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
+		zdev->bars[i].val = le32_to_cpu(fn->bar[i]);
+		zdev->bars[i].size = zpci_caps_get(caps, ZPCI_CAPS_BAR0_SIZE + i);
+	}
+	zdev->pchid = fn->pchid;
+	zdev->pft = fn->pft;
+	zdev->vfn = fn->vfn;
+	zdev->port = fn->port;
+	zdev->uid = fn->uid;
+	zdev->is_physfn = fn->is_physfn;
+	zdev->rid_available = fn->rid_avail;
+	if (zdev->rid_available)
+		zdev->rid = fn->rid;
+	zdev->tid_avail = fn->tid_avail;
+	if (zdev->tid_avail)
+		zdev->tid = fn->tid;
+	zdev->mio_capable = fn->mio_addr_avail;
+	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
+		if (!(fn->mio.valid & (1 << (PCI_STD_NUM_BARS - i - 1))))
+			continue;
+		zdev->bars[i].mio_wb = (void __iomem *)fn->mio.addr[i].wb;
+		zdev->bars[i].mio_wt = (void __iomem *)fn->mio.addr[i].wt;
+	}
+	memcpy(zdev->pfip, fn->pfip, sizeof(zdev->pfip));
+	if (zpci_caps_get(caps, ZPCI_CAPS_UTIL_STR)) {
+		memcpy(zdev->util_str, fn->util_str, sizeof(zdev->util_str));
+		zdev->util_str_avail = 1;
+	}
+
+	/* validated values */
+	zdev->pfgid = zpci_caps_get(caps, ZPCI_CAPS_PFGID);
+	zdev->start_dma = zpci_caps_get(caps, ZPCI_CAPS_SDMA);
+	zdev->end_dma = zpci_caps_get(caps, ZPCI_CAPS_EDMA);
+	zdev->dma_mask = zpci_caps_get(caps, ZPCI_CAPS_DASM);
+	zdev->dtsm = zpci_caps_get(caps, ZPCI_CAPS_DTSM);
+	zdev->tlb_refresh = zpci_caps_get(caps, ZPCI_CAPS_REFRESH);
+	zdev->msi_addr = zpci_caps_get(caps, ZPCI_CAPS_MSIA);
+	zdev->max_msi = (caps->flags & ZPCI_CAPS_F_NO_MSI) ? 0 :
+			zpci_caps_get(caps, ZPCI_CAPS_NOI);
+	zdev->maxstbl = zpci_caps_get(caps, ZPCI_CAPS_MAXSTBL);
+	zdev->fmb_update = zpci_caps_get(caps, ZPCI_CAPS_MUI);
+	zdev->fmb_length = zpci_caps_get(caps, ZPCI_CAPS_FMB_LEN);
+	zdev->version = zpci_caps_get(caps, ZPCI_CAPS_VERSION);
+	zdev->max_bus_speed = zpci_caps_bus_speed(caps);
+}
+
+/**
+ * zpci_caps_setup() - decode the CLP values of a new function
+ * @zdev: the function; its zdev fields are filled from the values in effect
+ * @fn: raw query-function response; the override hook may modify it
+ *
+ * Gets the group response (cached or queried), lets the override hooks
+ * replace raw fields, decodes and validates both responses into
+ * @zdev->caps, reports every fallback, and fills the zdev fields.
+ *
+ * Return: 0 on success, -EINVAL if the function must be refused, or the
+ * error of the group query.
+ */
+int zpci_caps_setup(struct zpci_dev *zdev, struct clp_rsp_query_pci *fn)
+{
+	struct clp_rsp_query_pci_grp grp;
+	unsigned long override;
+	int rc;
+
+	override = zpci_caps_inject_fn(zdev->fid, fn);
+	rc = zpci_caps_group_get(fn->pfgid, &grp);
+	if (rc)
+		return rc;
+	override |= zpci_caps_inject_grp(zdev->fid, &grp);
+
+	rc = zpci_caps_decode(fn, &grp, override, &zdev->caps);
+	zpci_caps_report_fallbacks(zdev);
+	if (rc) {
+		zpci_dbg(0, "cap fid:%x, rc:%d\n", zdev->fid, rc);
+		return rc;
+	}
+	zpci_caps_apply(zdev, fn);
+	zpci_dbg(3, "cap fid:%x, pfgid:%x, flags:%x\n", zdev->fid,
+		 zdev->pfgid, zdev->caps.flags);
+	return 0;
+}

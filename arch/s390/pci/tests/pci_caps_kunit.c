@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the zPCI CLP capability layer: whole raw query-function
+ * and query-group responses are decoded, and the value in effect and the
+ * source of every field are checked against the rules of
+ * Documentation/arch/s390/zpci-clp.rst.
+ *
+ * Copyright IBM Corp. 2026
+ */
+
+#include <kunit/test.h>
+#include <linux/pci.h>
+#include <asm/pci.h>
+#include <asm/pci_caps.h>
+
+#define CLP	ZPCI_CAPS_SRC_CLP
+#define FB	ZPCI_CAPS_SRC_FALLBACK
+#define OVR	ZPCI_CAPS_SRC_OVERRIDE
+
+/* QEMU's emulated-function and emulated-group (0xFF) values */
+#define QEMU_SDMA	0x100000000ULL
+#define QEMU_EDMA	0x1ffffffffffffffULL
+#define QEMU_MSIA	0xfe00000000000000ULL
+/* last address a region-third table translates */
+#define RT_LIMIT	0x3ffffffffffULL
+#define FMB_WORDS	(sizeof(struct zpci_fmb) / sizeof(u32))
+
+/* A query-function response; virtio-pci BAR layout (BAR1 4K, BAR4 16K) */
+#define FN_BARS(_sdma, _edma, _fmb, _b0, _b1, _b2, _b3, _b4, _b5) {	\
+	.hdr = { .len = sizeof(struct clp_rsp_query_pci),		\
+		 .rsp = CLP_RC_OK },					\
+	.pfgid = 0xff, .fid = 4, .uid = 5,				\
+	.bar_size = { _b0, _b1, _b2, _b3, _b4, _b5 },			\
+	.sdma = _sdma, .edma = _edma, .fmb_len = _fmb,			\
+}
+
+#define FN(_sdma, _edma, _fmb)						\
+	FN_BARS(_sdma, _edma, _fmb, 0, 12, 0, 0, 14, 0)
+#define QEMU_FN		FN(QEMU_SDMA, QEMU_EDMA, 0)
+
+/* A query-group response */
+#define GRP(_noi, _dnoi, _stbl, _dtsm, _dasm, _msia, _mui, _ver, _frame,	\
+	    _refresh) {							\
+	.hdr = { .len = sizeof(struct clp_rsp_query_pci_grp),		\
+		 .rsp = CLP_RC_OK },					\
+	.noi = _noi, .dnoi = _dnoi, .maxstbl = _stbl, .dtsm = _dtsm,	\
+	.dasm = _dasm, .msia = _msia, .mui = _mui, .version = _ver,	\
+	.frame = _frame, .refresh = _refresh,				\
+}
+
+#define QEMU_GRP_NOI(_noi, _msia)					\
+	GRP(_noi, 0, 128, 0x40, 0, _msia, 4000, 0, 0, 1)
+#define QEMU_GRP_STBL(_stbl)						\
+	GRP(128, 0, _stbl, 0x40, 0, QEMU_MSIA, 4000, 0, 0, 1)
+#define QEMU_GRP_DASM(_dasm)						\
+	GRP(128, 0, 128, 0x40, _dasm, QEMU_MSIA, 4000, 0, 0, 1)
+#define QEMU_GRP_DTSM(_dtsm)						\
+	GRP(128, 0, 128, _dtsm, 0, QEMU_MSIA, 4000, 0, 0, 1)
+#define QEMU_GRP	QEMU_GRP_STBL(128)
+
+/**
+ * struct caps_exp - expected outcome of one field
+ * @effective: expected value in effect
+ * @source: expected source
+ * @check: the entry is set; unset fields must be accepted unchanged
+ */
+struct caps_exp {
+	u64 effective;
+	enum zpci_caps_source source;
+	bool check;
+};
+
+#define X(_eff, _src)	{ .effective = (_eff), .source = (_src), .check = true }
+
+/* what the emulated aperture becomes: edma clamped, dasm derived */
+#define QEMU_DMA_EXP							\
+	[ZPCI_CAPS_EDMA] = X(RT_LIMIT, FB),				\
+	[ZPCI_CAPS_DASM] = X(RT_LIMIT, FB),				\
+	[ZPCI_CAPS_VERSION] = X(0, FB)
+
+/**
+ * struct caps_case - one raw response pair and its expected decoding
+ * @desc: case description
+ * @fn: raw query-function response
+ * @grp: raw query-group response
+ * @override: mask of fields marked as injected
+ * @rc: expected return value of zpci_caps_decode()
+ * @flags: expected ZPCI_CAPS_F_* flags
+ * @exp: expected value and source per field; unset: accepted as reported
+ */
+struct caps_case {
+	const char *desc;
+	struct clp_rsp_query_pci fn;
+	struct clp_rsp_query_pci_grp grp;
+	unsigned long override;
+	int rc;
+	unsigned int flags;
+	struct caps_exp exp[ZPCI_CAPS_NR_FIELDS];
+};
+
+static const struct caps_case caps_cases[] = {
+	{
+		.desc = "qemu emulated group 0xff",
+		.fn = QEMU_FN, .grp = QEMU_GRP,
+		.exp = { QEMU_DMA_EXP },
+	}, {
+		.desc = "qemu before 2022: dtsm 0, mui 0",
+		.fn = QEMU_FN,
+		.grp = GRP(128, 0, 128, 0, 0, QEMU_MSIA, 0, 0, 0, 1),
+		.exp = {
+			QEMU_DMA_EXP,
+			[ZPCI_CAPS_DTSM] = X(0x40, FB),
+			[ZPCI_CAPS_MUI] = X(ZPCI_CAPS_DEFAULT_MUI, FB),
+		},
+	}, {
+		.desc = "passthrough card: every value accepted",
+		.fn = FN_BARS(0x100000000ULL, 0xffffffffffULL, 16,
+			      25, 0, 23, 0, 0, 0),
+		.grp = GRP(256, 256, 4096, 0x40, 0xffffffffffffULL,
+			   QEMU_MSIA, 4000, 1, 1, 0),
+	}, {
+		.desc = "sdma above edma: function refused",
+		.fn = FN(0x200000000ULL, 0x1ffffffffULL, 0), .grp = QEMU_GRP,
+		.rc = -EINVAL, .flags = ZPCI_CAPS_F_REFUSED,
+		.exp = {
+			[ZPCI_CAPS_DASM] = X(0x1ffffffffULL, FB),
+			[ZPCI_CAPS_VERSION] = X(0, FB),
+		},
+	}, {
+		.desc = "sdma not page aligned: rounded up",
+		.fn = FN(0x100000800ULL, 0x1ffffffffULL, 0), .grp = QEMU_GRP,
+		.exp = {
+			[ZPCI_CAPS_SDMA] = X(0x100001000ULL, FB),
+			[ZPCI_CAPS_DASM] = X(0x1ffffffffULL, FB),
+			[ZPCI_CAPS_VERSION] = X(0, FB),
+		},
+	}, {
+		.desc = "edma + 1 not page aligned: rounded down",
+		.fn = FN(0x100000000ULL, 0x1000017feULL, 0), .grp = QEMU_GRP,
+		.exp = {
+			[ZPCI_CAPS_EDMA] = X(0x100000fffULL, FB),
+			[ZPCI_CAPS_DASM] = X(0x1ffffffffULL, FB),
+			[ZPCI_CAPS_VERSION] = X(0, FB),
+		},
+	}, {
+		.desc = "aperture inside one page: function refused",
+		.fn = FN(0x0ULL, 0x7ffULL, 0), .grp = QEMU_GRP,
+		.rc = -EINVAL, .flags = ZPCI_CAPS_F_REFUSED,
+		.exp = {
+			[ZPCI_CAPS_DASM] = X(0x7ffULL, FB),
+			[ZPCI_CAPS_VERSION] = X(0, FB),
+		},
+	}, {
+		.desc = "sdma beyond region-third capacity: function refused",
+		.fn = FN(0x40000000000ULL, QEMU_EDMA, 0), .grp = QEMU_GRP,
+		.rc = -EINVAL, .flags = ZPCI_CAPS_F_REFUSED,
+		.exp = { QEMU_DMA_EXP },
+	}, {
+		.desc = "dasm narrower than aperture: edma clamped",
+		.fn = QEMU_FN, .grp = QEMU_GRP_DASM(0xffffffffffULL),
+		.exp = {
+			[ZPCI_CAPS_EDMA] = X(0xffffffffffULL, FB),
+			[ZPCI_CAPS_VERSION] = X(0, FB),
+		},
+	}, {
+		.desc = "dasm below sdma: function refused",
+		.fn = QEMU_FN, .grp = QEMU_GRP_DASM(0xffffffffULL),
+		.rc = -EINVAL, .flags = ZPCI_CAPS_F_REFUSED,
+		.exp = {
+			[ZPCI_CAPS_EDMA] = X(0xffffffffULL, FB),
+			[ZPCI_CAPS_VERSION] = X(0, FB),
+		},
+	}, {
+		.desc = "dasm not a low-order mask: derived from aperture",
+		.fn = QEMU_FN, .grp = QEMU_GRP_DASM(0xff00000000ULL),
+		.exp = { QEMU_DMA_EXP },
+	}, {
+		.desc = "noi 0: MSI refused",
+		.fn = QEMU_FN, .grp = QEMU_GRP_NOI(0, QEMU_MSIA),
+		.flags = ZPCI_CAPS_F_NO_MSI,
+		.exp = { QEMU_DMA_EXP },
+	}, {
+		.desc = "msia 0: MSI refused",
+		.fn = QEMU_FN, .grp = QEMU_GRP_NOI(128, 0),
+		.flags = ZPCI_CAPS_F_NO_MSI,
+		.exp = { QEMU_DMA_EXP },
+	}, {
+		.desc = "noi and dnoi 4095: clamped to the MSI-X maximum",
+		.fn = QEMU_FN,
+		.grp = GRP(4095, 4095, 128, 0x40, 0, QEMU_MSIA, 4000, 0, 0, 1),
+		.exp = {
+			QEMU_DMA_EXP,
+			[ZPCI_CAPS_NOI] = X(ZPCI_CAPS_MSI_MAX, FB),
+			[ZPCI_CAPS_DNOI] = X(ZPCI_CAPS_MSI_MAX, FB),
+		},
+	}, {
+		.desc = "maxstbl 0: single 8-byte stores",
+		.fn = QEMU_FN, .grp = QEMU_GRP_STBL(0),
+		.flags = ZPCI_CAPS_F_NO_PCISTB,
+		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_MAXSTBL] = X(8, FB) },
+	}, {
+		.desc = "maxstbl 7: single 8-byte stores",
+		.fn = QEMU_FN, .grp = QEMU_GRP_STBL(7),
+		.flags = ZPCI_CAPS_F_NO_PCISTB,
+		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_MAXSTBL] = X(8, FB) },
+	}, {
+		.desc = "maxstbl 8: single 8-byte stores as reported",
+		.fn = QEMU_FN, .grp = QEMU_GRP_STBL(8),
+		.flags = ZPCI_CAPS_F_NO_PCISTB,
+		.exp = { QEMU_DMA_EXP },
+	}, {
+		.desc = "maxstbl 12: not a multiple of 8",
+		.fn = QEMU_FN, .grp = QEMU_GRP_STBL(12),
+		.flags = ZPCI_CAPS_F_NO_PCISTB,
+		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_MAXSTBL] = X(8, FB) },
+	}, {
+		.desc = "maxstbl 16: smallest block store",
+		.fn = QEMU_FN, .grp = QEMU_GRP_STBL(16),
+		.exp = { QEMU_DMA_EXP },
+	}, {
+		.desc = "maxstbl 4096: largest block store",
+		.fn = QEMU_FN, .grp = QEMU_GRP_STBL(4096),
+		.exp = { QEMU_DMA_EXP },
+	}, {
+		/* 8192 does not fit the 13-bit field; 8184 is its largest */
+		.desc = "maxstbl 8184: clamped to 4 KiB",
+		.fn = QEMU_FN, .grp = QEMU_GRP_STBL(8184),
+		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_MAXSTBL] = X(4096, FB) },
+	}, {
+		.desc = "maxstbl 8191: not a multiple of 8",
+		.fn = QEMU_FN, .grp = QEMU_GRP_STBL(8191),
+		.flags = ZPCI_CAPS_F_NO_PCISTB,
+		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_MAXSTBL] = X(8, FB) },
+	}, {
+		.desc = "bar size 63, 49 and 48: only 48 kept",
+		.fn = FN_BARS(QEMU_SDMA, QEMU_EDMA, 0, 63, 49, 48, 0, 255, 1),
+		.grp = QEMU_GRP,
+		.exp = {
+			QEMU_DMA_EXP,
+			[ZPCI_CAPS_BAR0_SIZE] = X(0, FB),
+			[ZPCI_CAPS_BAR1_SIZE] = X(0, FB),
+			[ZPCI_CAPS_BAR4_SIZE] = X(0, FB),
+		},
+	}, {
+		.desc = "fmb_len fills struct zpci_fmb: accepted",
+		.fn = FN(QEMU_SDMA, QEMU_EDMA, FMB_WORDS), .grp = QEMU_GRP,
+		.exp = { QEMU_DMA_EXP },
+	}, {
+		.desc = "fmb_len one word too long: measurement refused",
+		.fn = FN(QEMU_SDMA, QEMU_EDMA, FMB_WORDS + 1), .grp = QEMU_GRP,
+		.flags = ZPCI_CAPS_F_NO_FMB,
+		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_FMB_LEN] = X(0, FB) },
+	}, {
+		.desc = "fmb_len 255: measurement refused",
+		.fn = FN(QEMU_SDMA, QEMU_EDMA, 255), .grp = QEMU_GRP,
+		.flags = ZPCI_CAPS_F_NO_FMB,
+		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_FMB_LEN] = X(0, FB) },
+	}, {
+		.desc = "dtsm 0: region-third assumed",
+		.fn = QEMU_FN, .grp = QEMU_GRP_DTSM(0),
+		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_DTSM] = X(0x40, FB) },
+	}, {
+		.desc = "dtsm 0x80 (segment table only): region-third assumed",
+		.fn = QEMU_FN, .grp = QEMU_GRP_DTSM(0x80),
+		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_DTSM] = X(0x40, FB) },
+	}, {
+		.desc = "dtsm 0xf0: region-third used",
+		.fn = QEMU_FN, .grp = QEMU_GRP_DTSM(0xf0),
+		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_DTSM] = X(0x40, CLP) },
+	}, {
+		.desc = "utility string flagged but empty",
+		.fn = {
+			.hdr = { .len = sizeof(struct clp_rsp_query_pci),
+				 .rsp = CLP_RC_OK },
+			.pfgid = 0xff, .sdma = QEMU_SDMA, .edma = QEMU_EDMA,
+			.util_str_avail = 1,
+		},
+		.grp = QEMU_GRP,
+		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_UTIL_STR] = X(0, FB) },
+	}, {
+		.desc = "overridden noi and edma: override unless fallen back",
+		.fn = QEMU_FN, .grp = QEMU_GRP,
+		.override = BIT(ZPCI_CAPS_NOI) | BIT(ZPCI_CAPS_EDMA),
+		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_NOI] = X(128, OVR) },
+	},
+};
+
+KUNIT_ARRAY_PARAM_DESC(caps_decode, caps_cases, desc);
+
+/**
+ * caps_check_reported() - the reported values are the raw fields
+ * @test: the test
+ * @c: the case
+ * @caps: its decoding
+ */
+static void caps_check_reported(struct kunit *test, const struct caps_case *c,
+				const struct zpci_caps *caps)
+{
+	const struct zpci_caps_value *v = caps->val;
+	int i;
+
+	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_SDMA].reported, (u64)c->fn.sdma);
+	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_EDMA].reported, (u64)c->fn.edma);
+	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_DASM].reported, (u64)c->grp.dasm);
+	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_DTSM].reported, (u64)c->grp.dtsm);
+	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_NOI].reported, (u64)c->grp.noi);
+	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_DNOI].reported, (u64)c->grp.dnoi);
+	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_MSIA].reported, (u64)c->grp.msia);
+	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_MAXSTBL].reported, (u64)c->grp.maxstbl);
+	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_MUI].reported, (u64)c->grp.mui);
+	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_FMB_LEN].reported,
+			4 * (u64)c->fn.fmb_len);
+	for (i = 0; i < PCI_STD_NUM_BARS; i++)
+		KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_BAR0_SIZE + i].reported,
+				(u64)c->fn.bar_size[i]);
+}
+
+/**
+ * caps_decode_test() - decode one case, check every field and the outcome
+ * @test: the test; its parameter is a &struct caps_case
+ */
+static void caps_decode_test(struct kunit *test)
+{
+	const struct caps_case *c = test->param_value;
+	struct zpci_caps *caps;
+	int i, rc;
+
+	caps = kunit_kzalloc(test, sizeof(*caps), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, caps);
+
+	rc = zpci_caps_decode(&c->fn, &c->grp, c->override, caps);
+	KUNIT_EXPECT_EQ_MSG(test, rc, c->rc, "%s", c->desc);
+	KUNIT_EXPECT_EQ_MSG(test, caps->flags, c->flags, "%s", c->desc);
+	caps_check_reported(test, c, caps);
+
+	for (i = 0; i < ZPCI_CAPS_NR_FIELDS; i++) {
+		const struct zpci_caps_value *v = &caps->val[i];
+		const struct caps_exp *e = &c->exp[i];
+		u64 eff = e->check ? e->effective : v->reported;
+		enum zpci_caps_source src = e->check ? e->source : CLP;
+
+		KUNIT_EXPECT_EQ_MSG(test, v->effective, eff,
+				    "%s: %s reported 0x%llx", c->desc,
+				    zpci_caps_field_name(i), v->reported);
+		KUNIT_EXPECT_EQ_MSG(test, v->source, src,
+				    "%s: %s reported 0x%llx is %s", c->desc,
+				    zpci_caps_field_name(i), v->reported,
+				    zpci_caps_source_name(v->source));
+	}
+}
+
+/**
+ * caps_dt_limit_test() - capacity of each translation-table type
+ * @test: the test
+ */
+static void caps_dt_limit_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, zpci_caps_dt_limit(0), BIT_ULL(31) - 1);
+	KUNIT_EXPECT_EQ(test, zpci_caps_dt_limit(1), BIT_ULL(42) - 1);
+	KUNIT_EXPECT_EQ(test, zpci_caps_dt_limit(2), BIT_ULL(53) - 1);
+	KUNIT_EXPECT_EQ(test, zpci_caps_dt_limit(3), U64_MAX);
+	KUNIT_EXPECT_EQ(test, zpci_caps_dt_limit(ZPCI_CAPS_GUEST_DT),
+			RT_LIMIT);
+	KUNIT_EXPECT_EQ(test, ZPCI_CAPS_GUEST_DTSM, 0x40);
+}
+
+/**
+ * caps_bus_speed_test() - bus speed derived from the version
+ * @test: the test
+ */
+static void caps_bus_speed_test(struct kunit *test)
+{
+	static const struct clp_rsp_query_pci fn = QEMU_FN;
+	struct clp_rsp_query_pci_grp grp = QEMU_GRP;
+	struct zpci_caps *caps;
+
+	caps = kunit_kzalloc(test, sizeof(*caps), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, caps);
+
+	zpci_caps_decode(&fn, &grp, 0, caps);
+	KUNIT_EXPECT_EQ(test, zpci_caps_bus_speed(caps), PCI_SPEED_UNKNOWN);
+	grp.version = 1;
+	zpci_caps_decode(&fn, &grp, 0, caps);
+	KUNIT_EXPECT_EQ(test, zpci_caps_bus_speed(caps), PCIE_SPEED_5_0GT);
+	grp.version = 2;
+	zpci_caps_decode(&fn, &grp, 0, caps);
+	KUNIT_EXPECT_EQ(test, zpci_caps_bus_speed(caps), PCI_SPEED_UNKNOWN);
+}
+
+/**
+ * caps_names_test() - field names are unique, source names as documented
+ * @test: the test
+ */
+static void caps_names_test(struct kunit *test)
+{
+	int i, j;
+
+	for (i = 0; i < ZPCI_CAPS_NR_FIELDS; i++) {
+		KUNIT_EXPECT_STRNEQ(test, zpci_caps_field_name(i), "?");
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_STRNEQ(test, zpci_caps_field_name(i),
+					    zpci_caps_field_name(j));
+	}
+	KUNIT_EXPECT_STREQ(test, zpci_caps_field_name(ZPCI_CAPS_NR_FIELDS), "?");
+	KUNIT_EXPECT_STREQ(test, zpci_caps_source_name(CLP), "clp");
+	KUNIT_EXPECT_STREQ(test, zpci_caps_source_name(FB), "fallback");
+	KUNIT_EXPECT_STREQ(test, zpci_caps_source_name(OVR), "override");
+}
+
+static struct kunit_case zpci_caps_test_cases[] = {
+	KUNIT_CASE_PARAM(caps_decode_test, caps_decode_gen_params),
+	KUNIT_CASE(caps_dt_limit_test),
+	KUNIT_CASE(caps_bus_speed_test),
+	KUNIT_CASE(caps_names_test),
+	{}
+};
+
+static struct kunit_suite zpci_caps_test_suite = {
+	.name = "zpci_caps",
+	.test_cases = zpci_caps_test_cases,
+};
+
+kunit_test_suite(zpci_caps_test_suite);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_DESCRIPTION("KUnit tests for the zPCI CLP capability layer");
+MODULE_LICENSE("GPL");
