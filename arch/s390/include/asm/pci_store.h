@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Splitting of copies to and from zPCI BAR space into PCI load and store
+ * instructions that the architecture (and QEMU) accept.
+ *
+ * Rules, for every instruction issued:
+ *  - PCI STORE BLOCK: length a multiple of 8 and greater than 8, at most the
+ *    function's maximum store-block length in effect, PCI address and memory
+ *    address 8-byte aligned, PCI range inside one 4 KiB block of the PCI
+ *    address space.
+ *  - PCI STORE and PCI LOAD: 1, 2, 4 or 8 bytes at a PCI address aligned to
+ *    the length, so that the access never crosses an 8-byte boundary.
+ * A copy uses the longest instruction the rules allow at each step.
+ */
+#ifndef _ASM_S390_PCI_STORE_H
+#define _ASM_S390_PCI_STORE_H
+
+#include <linux/align.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/types.h>
+
+/* PCI STORE BLOCK never crosses a 4 KiB block of the PCI address space. */
+#define ZPCI_STORE_BOUNDARY	4096UL
+/* Longest single PCI load or store. */
+#define ZPCI_SINGLE_MAX		8UL
+/* Longest PCI STORE BLOCK the architecture defines. */
+#define ZPCI_STORE_BLOCK_MAX	4096UL
+
+/**
+ * zpci_store_block_usable() - whether a maximum store-block length allows blocks
+ * @maxstbl: maximum store-block length in effect for a function
+ *
+ * Return: true when @maxstbl permits a block store: a multiple of 8,
+ * greater than 8 and at most 4096.  Any other value means single stores only.
+ */
+static inline bool zpci_store_block_usable(unsigned int maxstbl)
+{
+	return maxstbl > ZPCI_SINGLE_MAX && maxstbl <= ZPCI_STORE_BLOCK_MAX &&
+	       IS_ALIGNED(maxstbl, 8);
+}
+
+/**
+ * zpci_single_len() - length of the next single PCI load or store
+ * @pci: PCI address (offset in the BAR) of the access
+ * @len: bytes left, greater than 0
+ *
+ * Return: 1, 2, 4 or 8: the longest power of two not above @len and 8 to
+ * which @pci is aligned, so the access never crosses an 8-byte boundary.
+ */
+static inline unsigned long zpci_single_len(u64 pci, unsigned long len)
+{
+	unsigned long size = rounddown_pow_of_two(min(len, ZPCI_SINGLE_MAX));
+
+	while (!IS_ALIGNED(pci, size))
+		size >>= 1;
+	return size;
+}
+
+/**
+ * zpci_store_len() - length of the next PCI store of a copy to BAR space
+ * @pci: PCI address (offset in the BAR) of the store
+ * @mem: address of the source data in memory
+ * @len: bytes left to copy, greater than 0
+ * @maxstbl: maximum store-block length in effect for the target function
+ *
+ * Return: the length of the next store.  Greater than 8 means a PCI STORE
+ * BLOCK of that length, which then is a multiple of 8, at most @maxstbl,
+ * with both addresses 8-byte aligned and inside one 4 KiB block of the PCI
+ * address.  Otherwise a single store of zpci_single_len() bytes.
+ */
+static inline unsigned long zpci_store_len(u64 pci, u64 mem, unsigned long len,
+					   unsigned int maxstbl)
+{
+	unsigned long size;
+
+	if (len > ZPCI_SINGLE_MAX && zpci_store_block_usable(maxstbl) &&
+	    IS_ALIGNED(pci, 8) && IS_ALIGNED(mem, 8)) {
+		size = min3(len, (unsigned long)maxstbl,
+			    ZPCI_STORE_BOUNDARY - (pci & (ZPCI_STORE_BOUNDARY - 1)));
+		size = ALIGN_DOWN(size, 8);
+		if (size > ZPCI_SINGLE_MAX)
+			return size;
+	}
+	return zpci_single_len(pci, len);
+}
+
+/**
+ * zpci_load_len() - length of the next PCI load of a copy from BAR space
+ * @pci: PCI address (offset in the BAR) of the load
+ * @len: bytes left to copy, greater than 0
+ *
+ * Return: the length of the next single PCI load (1, 2, 4 or 8).
+ */
+static inline unsigned long zpci_load_len(u64 pci, unsigned long len)
+{
+	return zpci_single_len(pci, len);
+}
+
+#endif /* _ASM_S390_PCI_STORE_H */

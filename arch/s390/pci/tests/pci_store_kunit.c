@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the splitting of zPCI BAR copies into PCI loads and
+ * stores (asm/pci_store.h).  Every store of every split copy is checked
+ * against every rule, over lengths 1..8192 at PCI offsets around 4 KiB
+ * boundaries, for valid and invalid maximum store-block lengths.
+ */
+#include <kunit/test.h>
+#include <linux/array_size.h>
+#include <linux/math.h>
+#include <asm/pci_store.h>
+
+#define MAX_LEN		8192UL
+/* Lengths at which an all-single-store split is checked; it repeats every 8 bytes. */
+#define SINGLES_LEN	256UL
+
+struct split_case {
+	const char *desc;
+	unsigned int maxstbl;
+	bool blocks;		/* expected: block stores allowed */
+};
+
+static const struct split_case split_cases[] = {
+	{ .desc = "maxstbl 16", .maxstbl = 16, .blocks = true },
+	{ .desc = "maxstbl 64", .maxstbl = 64, .blocks = true },
+	{ .desc = "maxstbl 128 (QEMU emulated group)", .maxstbl = 128, .blocks = true },
+	{ .desc = "maxstbl 256", .maxstbl = 256, .blocks = true },
+	{ .desc = "maxstbl 4096", .maxstbl = 4096, .blocks = true },
+	{ .desc = "maxstbl 0 (invalid)", .maxstbl = 0, .blocks = false },
+	{ .desc = "maxstbl 7 (invalid)", .maxstbl = 7, .blocks = false },
+	{ .desc = "maxstbl 8 (no block possible)", .maxstbl = 8, .blocks = false },
+	{ .desc = "maxstbl 12 (not a multiple of 8)", .maxstbl = 12, .blocks = false },
+	{ .desc = "maxstbl 4104 (above 4 KiB)", .maxstbl = 4104, .blocks = false },
+	{ .desc = "maxstbl 8192 (above 4 KiB)", .maxstbl = 8192, .blocks = false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(split, split_cases, desc);
+
+/* PCI offsets of the first store: aligned, unaligned, around 4 KiB boundaries. */
+static const u64 pci_starts[] = {
+	0x0, 0x3, 0x8, 0x2f00, 0x2fc0, 0x2fe0, 0x2ff8, 0x2ffc, 0x2fff,
+	0x3000 - 120, 0x1ff0,
+};
+
+/* Memory addresses of the source: 8-byte aligned and not. */
+static const u64 mem_starts[] = { 0x10000, 0x10004, 0x10001 };
+
+struct split_stats {
+	unsigned long copies, stores, blocks, violations;
+};
+
+static void report(struct kunit *test, struct split_stats *st, const char *rule,
+		   unsigned int maxstbl, u64 pci0, u64 mem0, unsigned long len,
+		   u64 pci, unsigned long size)
+{
+	if (st->violations++ < 8)
+		KUNIT_FAIL(test, "%s: maxstbl %u copy pci 0x%llx mem 0x%llx len %lu: store at pci 0x%llx size %lu",
+			   rule, maxstbl, pci0, mem0, len, pci, size);
+}
+
+/*
+ * Split one copy and check every store against the rules.  Returns the
+ * number of stores.
+ */
+static unsigned long check_copy(struct kunit *test, struct split_stats *st,
+				unsigned int maxstbl, bool blocks, u64 pci0,
+				u64 mem0, unsigned long len)
+{
+	unsigned long left = len, size, n = 0;
+	u64 pci = pci0, mem = mem0;
+
+	while (left) {
+		size = zpci_store_len(pci, mem, left, maxstbl);
+		n++;
+		if (!size || size > left) {
+			report(test, st, "length 0 or beyond the copy", maxstbl,
+			       pci0, mem0, len, pci, size);
+			return n;
+		}
+		if (size > ZPCI_SINGLE_MAX) {
+			st->blocks++;
+			if (!blocks)
+				report(test, st, "block with an unusable maxstbl",
+				       maxstbl, pci0, mem0, len, pci, size);
+			if (size % 8 || size > maxstbl)
+				report(test, st, "block length", maxstbl, pci0,
+				       mem0, len, pci, size);
+			if (pci % 8 || mem % 8)
+				report(test, st, "block alignment", maxstbl,
+				       pci0, mem0, len, pci, size);
+			if ((pci & 0xfff) + size > 0x1000)
+				report(test, st, "block crosses 4 KiB of the PCI address",
+				       maxstbl, pci0, mem0, len, pci, size);
+		} else {
+			if (!is_power_of_2(size) || pci % size)
+				report(test, st, "single store length or alignment",
+				       maxstbl, pci0, mem0, len, pci, size);
+			/* No needless single store where a block was allowed. */
+			if (blocks && pci % 8 == 0 && mem % 8 == 0 && left >= 16 &&
+			    0x1000 - (pci & 0xfff) >= 16)
+				report(test, st, "single store where a block fits",
+				       maxstbl, pci0, mem0, len, pci, size);
+		}
+		pci += size;
+		mem += size;
+		left -= size;
+	}
+	st->stores += n;
+	st->copies++;
+	return n;
+}
+
+static void store_split_rules(struct kunit *test)
+{
+	const struct split_case *c = test->param_value;
+	struct split_stats st = {};
+	unsigned long len, max, n;
+	int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(pci_starts); i++) {
+		for (j = 0; j < ARRAY_SIZE(mem_starts); j++) {
+			bool aligned = !(pci_starts[i] % 8) && !(mem_starts[j] % 8);
+
+			/* Blocks only where both sides are aligned and blocks are allowed. */
+			max = aligned && c->blocks ? MAX_LEN : SINGLES_LEN;
+			for (len = 1; len <= max; len++) {
+				n = check_copy(test, &st, c->maxstbl, c->blocks,
+					       pci_starts[i], mem_starts[j], len);
+				/* Inside one 4 KiB block: ceil(len / maxstbl) stores. */
+				if (aligned && c->blocks && len % 8 == 0 &&
+				    (pci_starts[i] & 0xfff) + len <= 0x1000 &&
+				    n != DIV_ROUND_UP(len, c->maxstbl))
+					report(test, &st, "store count", c->maxstbl,
+					       pci_starts[i], mem_starts[j], len,
+					       pci_starts[i], n);
+			}
+		}
+	}
+	KUNIT_EXPECT_EQ(test, st.violations, 0);
+	if (c->blocks)
+		KUNIT_EXPECT_GT(test, st.blocks, 0);
+	else
+		KUNIT_EXPECT_EQ(test, st.blocks, 0);
+	kunit_info(test, "%lu copies, %lu stores, %lu blocks checked",
+		   st.copies, st.stores, st.blocks);
+}
+
+/* Loads: single, naturally aligned, never crossing 8 bytes. */
+static void load_split_rules(struct kunit *test)
+{
+	unsigned long len, left, size;
+	u64 start, pci;
+
+	for (start = 0x2fe0; start < 0x3010; start++) {
+		for (len = 1; len <= 64; len++) {
+			for (pci = start, left = len; left; pci += size, left -= size) {
+				size = zpci_load_len(pci, left);
+				KUNIT_ASSERT_TRUE_MSG(test, size && size <= left &&
+						      is_power_of_2(size) && size <= 8 &&
+						      !(pci % size),
+						      "load at 0x%llx left %lu size %lu",
+						      pci, left, size);
+			}
+		}
+	}
+}
+
+/* The copy measured on the base (shared/DESIGN.md): 64 bytes at 0x2fe0. */
+static void store_split_boundary_example(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, zpci_store_len(0x2fe0, 0x10000, 64, 128), 32);
+	KUNIT_EXPECT_EQ(test, zpci_store_len(0x3000, 0x10020, 32, 128), 32);
+	KUNIT_EXPECT_EQ(test, zpci_store_len(0x2ff8, 0x10000, 64, 128), 8);
+	/* Memory misaligned: single stores, aligned to the PCI address. */
+	KUNIT_EXPECT_EQ(test, zpci_store_len(0x2fe0, 0x10004, 64, 128), 8);
+	KUNIT_EXPECT_EQ(test, zpci_store_len(0x2fe4, 0x10000, 64, 128), 4);
+	/* Invalid maxstbl: single 8-byte stores. */
+	KUNIT_EXPECT_EQ(test, zpci_store_len(0x0, 0x10000, 64, 0), 8);
+	KUNIT_EXPECT_EQ(test, zpci_store_len(0x0, 0x10000, 64, 8192), 8);
+}
+
+static struct kunit_case pci_store_cases[] = {
+	KUNIT_CASE_PARAM(store_split_rules, split_gen_params),
+	KUNIT_CASE(load_split_rules),
+	KUNIT_CASE(store_split_boundary_example),
+	{}
+};
+
+static struct kunit_suite pci_store_suite = {
+	.name = "zpci_store",
+	.test_cases = pci_store_cases,
+};
+
+kunit_test_suite(pci_store_suite);
+
+MODULE_DESCRIPTION("KUnit tests for zPCI store splitting");
+MODULE_LICENSE("GPL");
