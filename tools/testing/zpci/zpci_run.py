@@ -229,8 +229,14 @@ def parse_tap(lines):
 
 def parse_ktap(lines):
     """KUnit cases from the boot log: [(status, suite.case)]."""
-    out, suite = [], None
+    out, suite, dump = [], None, False
     for line in lines:
+        # The kernel log dumped at the end repeats the boot's KTAP.
+        if line.startswith('@@ZPCI dmesg-'):
+            dump = line.startswith('@@ZPCI dmesg-begin')
+            continue
+        if dump:
+            continue
         m = re.match(r'^    # Subtest: (\S+)', line)
         if m:
             suite = m.group(1)
@@ -262,7 +268,7 @@ class Boot:
                '-qmp', f'unix:{qmp_path},server=on,wait=off']
         if kvm:
             cmd += ['-enable-kvm']
-        append = 'panic=-1 oops=panic ' + ('' if p.kunit else 'kunit.enable=0 ')
+        append = 'panic=-1 oops=panic kunit.enable=' + ('1 ' if p.kunit else '0 ')
         append += p.append + ' ' + self.extra_append
         cmd += ['-append', append.strip()]
         for f in p.functions:
