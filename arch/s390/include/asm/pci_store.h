@@ -16,6 +16,8 @@
 #define _ASM_S390_PCI_STORE_H
 
 #include <linux/align.h>
+#include <linux/atomic.h>
+#include <linux/compiler_types.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/types.h>
@@ -96,5 +98,51 @@ static inline unsigned long zpci_load_len(u64 pci, unsigned long len)
 {
 	return zpci_single_len(pci, len);
 }
+
+/* Size classes of the store counters: 1, 2, 4, ... 4096 bytes. */
+#define ZPCI_STORE_CLASSES	13
+
+/**
+ * struct zpci_store_stats - PCI loads and stores issued for one function
+ * @loads: single PCI loads
+ * @single_stores: single PCI stores
+ * @block_stores: PCI store-block instructions
+ * @bytes_loaded: bytes read by the loads
+ * @bytes_stored: bytes written by all stores
+ * @largest_block: length of the longest store block issued
+ * @blocks_crossing: store blocks whose PCI range crossed 4 KiB (must stay 0)
+ * @by_size: stores by size class: index i counts lengths up to 2^i bytes
+ *
+ * Only copies through the function's iomap cookies (not MIO) are counted.
+ */
+struct zpci_store_stats {
+	atomic64_t loads;
+	atomic64_t single_stores;
+	atomic64_t block_stores;
+	atomic64_t bytes_loaded;
+	atomic64_t bytes_stored;
+	atomic64_t largest_block;
+	atomic64_t blocks_crossing;
+	atomic64_t by_size[ZPCI_STORE_CLASSES];
+};
+
+struct zpci_dev;
+struct dentry;
+
+int zpci_memcpy_toio(volatile void __iomem *dst, const void *src,
+		     unsigned long n);
+int zpci_memcpy_fromio(void *dst, const volatile void __iomem *src,
+		       unsigned long n);
+unsigned int zpci_iomem_maxstbl(const volatile void __iomem *addr);
+void zpci_store_note_function(struct zpci_dev *zdev);
+void zpci_store_debugfs_init_device(struct zpci_dev *zdev, struct dentry *dir);
+
+#if IS_ENABLED(CONFIG_ZPCI_BAR_COPY_TEST)
+void zpci_store_test_debugfs_init(struct dentry *root);
+#else
+static inline void zpci_store_test_debugfs_init(struct dentry *root)
+{
+}
+#endif
 
 #endif /* _ASM_S390_PCI_STORE_H */
