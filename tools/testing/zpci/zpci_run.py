@@ -117,29 +117,25 @@ class Profile:
         self.expect_fail = p.get('expect_fail', '').split()
         self.env = {k[4:].upper(): v for k, v in p.items() if k.startswith('env.')}
         self.functions = []
-        next_uid, next_fid = 1, 0
-        used_uids, used_fids = set(), set()
-        for sec in cp.sections():
-            if not sec.startswith('function '):
-                continue
-            s = cp[sec]
+        sections = [cp[sec] for sec in cp.sections() if sec.startswith('function ')]
+        # Ids the profile declares are reserved before any is assigned.
+        used = {k: {int(s[k], 0) for s in sections if k in s} for k in ('uid', 'fid')}
+
+        def pick(kind, s, first, lowest):
+            if kind in s and first:
+                return int(s[kind], 0)
+            n = lowest
+            while n in used[kind]:
+                n += 1
+            used[kind].add(n)
+            return n
+
+        for s in sections:
             count = s.getint('count', 1)
             for i in range(count):
-                name = sec.split(None, 1)[1] + (str(i) if count > 1 else '')
-                if 'uid' in s and i == 0:
-                    uid = int(s['uid'], 0)
-                else:
-                    while next_uid in used_uids:
-                        next_uid += 1
-                    uid = next_uid
-                if 'fid' in s and i == 0:
-                    fid = int(s['fid'], 0)
-                else:
-                    while next_fid in used_fids:
-                        next_fid += 1
-                    fid = next_fid
-                used_uids.add(uid)
-                used_fids.add(fid)
+                name = s.name.split(None, 1)[1] + (str(i) if count > 1 else '')
+                uid = pick('uid', s, i == 0, 1)
+                fid = pick('fid', s, i == 0, 0)
                 self.functions.append(Function(name, s['type'], uid, fid, dict(s)))
 
     def guest_env(self, shell):
