@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DMA mapping through the zPCI IOMMU, driven by the kernel's
+ * dma_map_benchmark driver (CONFIG_DMA_MAP_BENCHMARK): a zPCI function is
+ * bound to it through driver_override, then single mappings of 1, 2, 4,
+ * ... 1024 pages are made and unmade by 1..4 threads, once with a 64-bit
+ * DMA mask and once with the narrowest mask that covers the function's DMA
+ * aperture (sysfs clp/dma_start..clp/dma_end).  Every run must succeed.  A mask
+ * that ends below the aperture can never be served: setting it must fail
+ * (dma_set_mask() returns -EIO, which dma_map_benchmark reports as EINVAL),
+ * not succeed and then fail every mapping (ENOMEM).
+ *
+ * Environment (set by the device profile):
+ *   ZPCI_DMA_FID          function to bind to dma_map_benchmark (hex)
+ *   ZPCI_DMA_SECONDS      seconds per run (default 1)
+ *   ZPCI_DMA_MAX_THREADS  largest thread count of the sweep (default 4)
+ *   ZPCI_DMA_MAX_GRANULE  largest granule in pages (default 1024)
+ *   ZPCI_DMA_START, ZPCI_DMA_END  the aperture, for a kernel without the
+ *                        clp/ sysfs report (the stock kernel)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/types.h>
+
+#include "../../../kselftest_harness.h"
+#include "../../../../../../include/linux/map_benchmark.h"
+#include "zpci_sysfs.h"
+
+#define BENCH_DEBUGFS	"/sys/kernel/debug/dma_map_benchmark"
+#define BENCH_DRIVER	"dma_map_benchmark"
+
+/* Write @val to the sysfs file @path; returns 0 or -errno. */
+static int write_str(const char *path, const char *val)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -errno;
+}
+
+/* Name of the driver @bdf is bound to in @drv, "" when unbound. */
+static void bound_driver(const char *bdf, char *drv, size_t len)
+{
+	char path[512], link[512];
+	const char *name;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver", bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	drv[0] = '\0';
+	if (n <= 0)
+		return;
+	link[n] = '\0';
+	name = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+	n = strnlen(name, len - 1);
+	memcpy(drv, name, n);
+	drv[n] = '\0';
+}
+
+/* Bits of the narrowest DMA mask that reaches @addr. */
+static unsigned int mask_bits(unsigned long long addr)
+{
+	unsigned int bits = 1;
+
+	while (bits < 64 && (addr >> bits))
+		bits++;
+	return bits;
+}
+
+FIXTURE(dma)
+{
+	char bdf[256];
+	unsigned long long start_dma, end_dma;
+	unsigned int seconds, max_threads, max_granule;
+	int fd;
+};
+
+FIXTURE_SETUP(dma)
+{
+	const char *fid = getenv("ZPCI_DMA_FID");
+	char path[512], drv[64];
+
+	self->fd = -1;
+	if (!fid)
+		SKIP(return, "ZPCI_DMA_FID not set: the profile names no function for DMA tests");
+	ASSERT_EQ(0, zpci_find_by_fid(strtoull(fid, NULL, 16), self->bdf, sizeof(self->bdf)));
+	if (zpci_read_ulong(self->bdf, "clp/dma_start", &self->start_dma) ||
+	    zpci_read_ulong(self->bdf, "clp/dma_end", &self->end_dma)) {
+		/* a kernel without the report: the profile tells */
+		ASSERT_NE(NULL, getenv("ZPCI_DMA_START"));
+		ASSERT_NE(NULL, getenv("ZPCI_DMA_END"));
+		self->start_dma = strtoull(getenv("ZPCI_DMA_START"), NULL, 0);
+		self->end_dma = strtoull(getenv("ZPCI_DMA_END"), NULL, 0);
+	}
+	self->seconds = atoi(getenv("ZPCI_DMA_SECONDS") ?: "1");
+	self->max_threads = atoi(getenv("ZPCI_DMA_MAX_THREADS") ?: "4");
+	self->max_granule = atoi(getenv("ZPCI_DMA_MAX_GRANULE") ?: "1024");
+
+	bound_driver(self->bdf, drv, sizeof(drv));
+	if (drv[0] && strcmp(drv, BENCH_DRIVER)) {
+		snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver/unbind", self->bdf);
+		ASSERT_EQ(0, write_str(path, self->bdf));
+	}
+	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver_override", self->bdf);
+	ASSERT_EQ(0, write_str(path, BENCH_DRIVER));
+	if (!drv[0] || strcmp(drv, BENCH_DRIVER))
+		ASSERT_EQ(0, write_str("/sys/bus/pci/drivers_probe", self->bdf));
+	bound_driver(self->bdf, drv, sizeof(drv));
+	ASSERT_STREQ(BENCH_DRIVER, drv);
+	self->fd = open(BENCH_DEBUGFS, O_RDWR);
+	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", BENCH_DEBUGFS, strerror(errno));
+	TH_LOG("function %s, aperture 0x%llx-0x%llx", self->bdf,
+	       self->start_dma, self->end_dma);
+}
+
+FIXTURE_TEARDOWN(dma)
+{
+	char path[512];
+
+	if (self->fd >= 0)
+		close(self->fd);
+	if (!self->bdf[0])
+		return;
+	/* Back to the function's own driver. */
+	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver_override", self->bdf);
+	write_str(path, "\n");
+	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver/unbind", self->bdf);
+	write_str(path, self->bdf);
+	write_str("/sys/bus/pci/drivers_probe", self->bdf);
+}
+
+/* One benchmark run; returns 0 or the errno of the ioctl. */
+static int bench(FIXTURE_DATA(dma) *self, unsigned int bits,
+		 unsigned int granule, unsigned int threads,
+		 struct map_benchmark *mb)
+{
+	memset(mb, 0, sizeof(*mb));
+	mb->threads = threads;
+	mb->seconds = self->seconds;
+	mb->node = -1;
+	mb->dma_bits = bits;
+	mb->dma_dir = DMA_MAP_BIDIRECTIONAL;
+	mb->granule = granule;
+	return ioctl(self->fd, DMA_MAP_BENCHMARK, mb) ? errno : 0;
+}
+
+static void sweep(struct __test_metadata *_metadata, FIXTURE_DATA(dma) *self,
+		  unsigned int bits)
+{
+	unsigned int granule, threads, runs = 0, failed = 0;
+	struct map_benchmark mb;
+	int err;
+
+	for (threads = 1; threads <= self->max_threads; threads++) {
+		for (granule = 1; granule <= self->max_granule; granule *= 2) {
+			err = bench(self, bits, granule, threads, &mb);
+			runs++;
+			if (err) {
+				failed++;
+				TH_LOG("%u-bit mask, granule %u, %u threads: %s",
+				       bits, granule, threads, strerror(err));
+				continue;
+			}
+			if (threads == 1)
+				TH_LOG("%u-bit mask, granule %4u: map %llu.%llu us, unmap %llu.%llu us",
+				       bits, granule, mb.avg_map_100ns / 10,
+				       mb.avg_map_100ns % 10, mb.avg_unmap_100ns / 10,
+				       mb.avg_unmap_100ns % 10);
+		}
+	}
+	TH_LOG("%u-bit mask: %u runs, %u failed", bits, runs, failed);
+	EXPECT_EQ(0, failed);
+}
+
+TEST_F_TIMEOUT(dma, sweep_64bit, 1200)
+{
+	sweep(_metadata, self, 64);
+}
+
+TEST_F_TIMEOUT(dma, sweep_narrowest_mask, 1200)
+{
+	unsigned int bits = mask_bits(self->end_dma);
+
+	if (bits == 64)
+		SKIP(return, "the aperture needs a 64-bit mask");
+	sweep(_metadata, self, bits);
+}
+
+/* A mask that ends below the aperture is refused when it is set. */
+TEST_F(dma, mask_below_aperture_refused)
+{
+	struct map_benchmark mb;
+	unsigned int bits;
+	int err;
+
+	if (self->start_dma < 2)
+		SKIP(return, "the aperture starts at 0x%llx: every mask reaches it",
+		     self->start_dma);
+	bits = mask_bits(self->start_dma) - 1;
+	err = bench(self, bits, 1, 1, &mb);
+	TH_LOG("%u-bit mask (aperture starts at 0x%llx): %s", bits,
+	       self->start_dma, err ? strerror(err) : "accepted");
+	EXPECT_EQ(EINVAL, err);
+}
+
+TEST_HARNESS_MAIN
