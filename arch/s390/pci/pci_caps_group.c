@@ -221,9 +221,12 @@ int zpci_caps_setup(struct zpci_dev *zdev, struct clp_rsp_query_pci *fn)
 
 	override = zpci_caps_inject_fn(zdev->fid, fn);
 	rc = zpci_caps_group_get(fn->pfgid, &grp);
-	if (rc)
+	if (rc) {
+		pr_err("fid %x: refused: query of function group %x failed: %d\n",
+		       zdev->fid, fn->pfgid, rc);
 		return rc;
-	override |= zpci_caps_inject_grp(zdev->fid, &grp);
+	}
+	override |= zpci_caps_inject_grp(zdev->fid, fn->pfgid, &grp);
 
 	rc = zpci_caps_decode(fn, &grp, override, &zdev->caps);
 	zpci_caps_report_fallbacks(zdev);

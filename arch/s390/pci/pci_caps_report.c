@@ -192,7 +192,8 @@ void zpci_caps_debugfs_init_device(struct zpci_dev *zdev, struct dentry *dir)
 }
 
 /**
- * zpci_caps_debugfs_init() - create the global "clp_groups" file
+ * zpci_caps_debugfs_init() - create the global "clp_groups" file (and
+ * "clp_override" with CONFIG_ZPCI_CLP_OVERRIDE)
  * @root: the zPCI debugfs directory, /sys/kernel/debug/pci
  *
  * The file is removed with @root.
@@ -201,4 +202,5 @@ void zpci_caps_debugfs_init(struct dentry *root)
 {
 	debugfs_create_file("clp_groups", 0444, root, NULL,
 			    &zpci_caps_groups_fops);
+	zpci_clp_override_debugfs_init(root);
 }

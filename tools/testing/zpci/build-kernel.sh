@@ -44,8 +44,10 @@ if [ ! -f "$OUT/.config" ] || [ "$(cat "$OUT/.fragsum" 2>/dev/null)" != "$sum" ]
 		> "$OUT/merge_config.log" 2>&1 || { cat "$OUT/merge_config.log"; exit 1; }
 	# Every requested option must have survived the merge.
 	# The stock kernel lacks the options this series adds (Kconfig files
-	# of this repository): those are expected to be missing there.
-	series_syms=$(find arch drivers -name 'Kconfig*' -exec sed -n 's/^config //p' {} + 2>/dev/null | sort -u || true)
+	# of this repository, "+config" lines of its patches): those are
+	# expected to be missing there.
+	series_syms=$( (find arch drivers -name 'Kconfig*' -exec sed -n 's/^config //p' {} + 2>/dev/null
+		sed -n 's/^+config //p' patches/*.patch) | sort -u || true)
 	missing=$(grep -h '^CONFIG_.*=[ym]' $FRAGS | while read -r l; do
 		sym=${l%%=*}
 		if [ "$KIND" = stock ] && echo "$series_syms" | grep -qx "${sym#CONFIG_}"; then

@@ -167,36 +167,33 @@ void zpci_caps_group_stats(u64 *issued, u64 *saved, u64 *failed,
 			   unsigned int *cached);
 
 /*
- * Override hook points. A later test-only facility replaces fields of the
- * raw responses here, before decoding, and returns a mask of
- * BIT(enum zpci_caps_field) for the fields it replaced; those are then
- * reported with source ZPCI_CAPS_SRC_OVERRIDE. Without it they do nothing.
+ * Override hook points (CONFIG_ZPCI_CLP_OVERRIDE, testing only,
+ * pci_clp_override.c): replace fields of the raw responses before decoding
+ * and return a mask of BIT(enum zpci_caps_field) for the fields replaced;
+ * those are then reported with source ZPCI_CAPS_SRC_OVERRIDE.  Without the
+ * option they do nothing and cost nothing.
  */
-
-/**
- * zpci_caps_inject_fn() - hook to override query-function response fields
- * @fid: function id
- * @fn: raw query-function response, may be modified
- *
- * Return: mask of the fields replaced, 0 when nothing was injected.
- */
+#ifdef CONFIG_ZPCI_CLP_OVERRIDE
+unsigned long zpci_caps_inject_fn(u32 fid, struct clp_rsp_query_pci *fn);
+unsigned long zpci_caps_inject_grp(u32 fid, u8 pfgid,
+				   struct clp_rsp_query_pci_grp *grp);
+void zpci_clp_override_debugfs_init(struct dentry *root);
+#else
 static inline unsigned long zpci_caps_inject_fn(u32 fid,
 						struct clp_rsp_query_pci *fn)
 {
 	return 0;
 }
 
-/**
- * zpci_caps_inject_grp() - hook to override query-group response fields
- * @fid: function id the group response is decoded for
- * @grp: per-function copy of the raw query-group response, may be modified
- *
- * Return: mask of the fields replaced, 0 when nothing was injected.
- */
-static inline unsigned long zpci_caps_inject_grp(u32 fid,
+static inline unsigned long zpci_caps_inject_grp(u32 fid, u8 pfgid,
 						 struct clp_rsp_query_pci_grp *grp)
 {
 	return 0;
 }
+
+static inline void zpci_clp_override_debugfs_init(struct dentry *root)
+{
+}
+#endif
 
 #endif /* _ASM_S390_PCI_CAPS_H */
