@@ -24,7 +24,8 @@ make -s -C "$TREE/tools/testing/selftests/drivers/s390x/zpci" \
 	CC=s390x-linux-gnu-gcc >/dev/null
 cp "$BUSYBOX" "$OUT/root/bin/busybox"
 cp tools/testing/zpci/guest/init "$OUT/root/init"
-cp tools/testing/zpci/guest/zpci_report tools/testing/zpci/guest/hotplug_cycle "$OUT/root/tests/"
+cp tools/testing/zpci/guest/zpci_report tools/testing/zpci/guest/hotplug_cycle \
+	tools/testing/zpci/guest/clp_expect "$OUT/root/tests/"
 for p in "$OUT"/selftests/*; do
 	[ -x "$p" ] && [ -f "$p" ] && cp "$p" "$OUT/root/tests/"
 done
