@@ -221,23 +221,38 @@ static u64 clp_override_read(const struct clp_rsp_query_pci *fn,
 			     enum zpci_caps_field field)
 {
 	switch (field) {
-	case ZPCI_CAPS_SDMA:	return fn->sdma;
-	case ZPCI_CAPS_EDMA:	return fn->edma;
-	case ZPCI_CAPS_PFGID:	return fn->pfgid;
-	case ZPCI_CAPS_FMB_LEN:	return fn->fmb_len;
+	case ZPCI_CAPS_SDMA:
+		return fn->sdma;
+	case ZPCI_CAPS_EDMA:
+		return fn->edma;
+	case ZPCI_CAPS_PFGID:
+		return fn->pfgid;
+	case ZPCI_CAPS_FMB_LEN:
+		return fn->fmb_len;
 	case ZPCI_CAPS_BAR0_SIZE ... ZPCI_CAPS_BAR5_SIZE:
 		return fn->bar_size[field - ZPCI_CAPS_BAR0_SIZE];
-	case ZPCI_CAPS_DASM:	return grp->dasm;
-	case ZPCI_CAPS_DTSM:	return grp->dtsm;
-	case ZPCI_CAPS_FRAME:	return grp->frame;
-	case ZPCI_CAPS_REFRESH:	return grp->refresh;
-	case ZPCI_CAPS_NOI:	return grp->noi;
-	case ZPCI_CAPS_DNOI:	return grp->dnoi;
-	case ZPCI_CAPS_MSIA:	return grp->msia;
-	case ZPCI_CAPS_MAXSTBL:	return grp->maxstbl;
-	case ZPCI_CAPS_MUI:	return grp->mui;
-	case ZPCI_CAPS_VERSION:	return grp->version;
-	default:		return 0;
+	case ZPCI_CAPS_DASM:
+		return grp->dasm;
+	case ZPCI_CAPS_DTSM:
+		return grp->dtsm;
+	case ZPCI_CAPS_FRAME:
+		return grp->frame;
+	case ZPCI_CAPS_REFRESH:
+		return grp->refresh;
+	case ZPCI_CAPS_NOI:
+		return grp->noi;
+	case ZPCI_CAPS_DNOI:
+		return grp->dnoi;
+	case ZPCI_CAPS_MSIA:
+		return grp->msia;
+	case ZPCI_CAPS_MAXSTBL:
+		return grp->maxstbl;
+	case ZPCI_CAPS_MUI:
+		return grp->mui;
+	case ZPCI_CAPS_VERSION:
+		return grp->version;
+	default:
+		return 0;
 	}
 }
 
@@ -247,24 +262,53 @@ static void clp_override_write(struct clp_rsp_query_pci *fn,
 			       enum zpci_caps_field field, u64 v)
 {
 	switch (field) {
-	case ZPCI_CAPS_SDMA:	fn->sdma = v; break;
-	case ZPCI_CAPS_EDMA:	fn->edma = v; break;
-	case ZPCI_CAPS_PFGID:	fn->pfgid = v; break;
-	case ZPCI_CAPS_FMB_LEN:	fn->fmb_len = v; break;
+	case ZPCI_CAPS_SDMA:
+		fn->sdma = v;
+		break;
+	case ZPCI_CAPS_EDMA:
+		fn->edma = v;
+		break;
+	case ZPCI_CAPS_PFGID:
+		fn->pfgid = v;
+		break;
+	case ZPCI_CAPS_FMB_LEN:
+		fn->fmb_len = v;
+		break;
 	case ZPCI_CAPS_BAR0_SIZE ... ZPCI_CAPS_BAR5_SIZE:
 		fn->bar_size[field - ZPCI_CAPS_BAR0_SIZE] = v;
 		break;
-	case ZPCI_CAPS_DASM:	grp->dasm = v; break;
-	case ZPCI_CAPS_DTSM:	grp->dtsm = v; break;
-	case ZPCI_CAPS_FRAME:	grp->frame = v; break;
-	case ZPCI_CAPS_REFRESH:	grp->refresh = v; break;
-	case ZPCI_CAPS_NOI:	grp->noi = v; break;
-	case ZPCI_CAPS_DNOI:	grp->dnoi = v; break;
-	case ZPCI_CAPS_MSIA:	grp->msia = v; break;
-	case ZPCI_CAPS_MAXSTBL:	grp->maxstbl = v; break;
-	case ZPCI_CAPS_MUI:	grp->mui = v; break;
-	case ZPCI_CAPS_VERSION:	grp->version = v; break;
-	default:		break;
+	case ZPCI_CAPS_DASM:
+		grp->dasm = v;
+		break;
+	case ZPCI_CAPS_DTSM:
+		grp->dtsm = v;
+		break;
+	case ZPCI_CAPS_FRAME:
+		grp->frame = v;
+		break;
+	case ZPCI_CAPS_REFRESH:
+		grp->refresh = v;
+		break;
+	case ZPCI_CAPS_NOI:
+		grp->noi = v;
+		break;
+	case ZPCI_CAPS_DNOI:
+		grp->dnoi = v;
+		break;
+	case ZPCI_CAPS_MSIA:
+		grp->msia = v;
+		break;
+	case ZPCI_CAPS_MAXSTBL:
+		grp->maxstbl = v;
+		break;
+	case ZPCI_CAPS_MUI:
+		grp->mui = v;
+		break;
+	case ZPCI_CAPS_VERSION:
+		grp->version = v;
+		break;
+	default:
+		break;
 	}
 }
 

@@ -111,7 +111,8 @@ static int bar_copy_result(struct bar_copy *bc, struct zpci_dev *zdev, int rc,
 
 	if (!res)
 		return -ENOMEM;
-	n = sprintf(res, "rc=%d maxstbl=%u single_stores=%lld block_stores=%lld bytes_stored=%lld largest_block=%lld blocks_crossing_4k=%lld loads=%lld",
+	n = sprintf(res,
+		    "rc=%d maxstbl=%u single_stores=%lld block_stores=%lld bytes_stored=%lld largest_block=%lld blocks_crossing_4k=%lld loads=%lld",
 		    rc, zdev->maxstbl,
 		    delta(&st->single_stores, atomic64_read(&before->single_stores)),
 		    delta(&st->block_stores, atomic64_read(&before->block_stores)),

@@ -54,7 +54,8 @@ static void report(struct kunit *test, struct split_stats *st, const char *rule,
 		   u64 pci, unsigned long size)
 {
 	if (st->violations++ < 8)
-		KUNIT_FAIL(test, "%s: maxstbl %u copy pci 0x%llx mem 0x%llx len %lu: store at pci 0x%llx size %lu",
+		KUNIT_FAIL(test,
+			   "%s: maxstbl %u copy pci 0x%llx mem 0x%llx len %lu: store at pci 0x%llx size %lu",
 			   rule, maxstbl, pci0, mem0, len, pci, size);
 }
 

@@ -172,7 +172,7 @@ static void sweep(struct __test_metadata *_metadata, FIXTURE_DATA(dma) *self,
 				continue;
 			}
 			if (threads == 1)
-				TH_LOG("%u-bit mask, granule %4u: map %llu.%llu us, unmap %llu.%llu us",
+				TH_LOG("%u-bit, granule %4u: map %llu.%llu us, unmap %llu.%llu us",
 				       bits, granule, mb.avg_map_100ns / 10,
 				       mb.avg_map_100ns % 10, mb.avg_unmap_100ns / 10,
 				       mb.avg_unmap_100ns % 10);

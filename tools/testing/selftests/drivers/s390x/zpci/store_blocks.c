@@ -99,7 +99,7 @@ static void probe_pcistb_order(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, bar_copy(_metadata, self, &c, in, sizeof(in)));
 	self->pcistb_swaps = !memcmp(in, swapped, sizeof(in));
 	if (self->pcistb_swaps)
-		TH_LOG("emulator quirk: PCI STORE BLOCK words land byte-reversed (QEMU TCG on a little-endian host); block-stored words are compared exact or reversed");
+		TH_LOG("emulator quirk: PCISTB words land byte-reversed (QEMU TCG, LE host)");
 }
 
 /* Compare what was written with what was read, 8-byte word by word. */
@@ -134,7 +134,8 @@ FIXTURE_SETUP(store)
 	ASSERT_NE(NULL, self->cmd);
 	ASSERT_NE(NULL, self->res);
 	if (!fid)
-		SKIP(return, "ZPCI_STORE_FID not set: the profile names no function for store tests");
+		SKIP(return,
+		     "ZPCI_STORE_FID not set: the profile names no function for store tests");
 	self->fid = strtoull(fid, NULL, 16);
 	ASSERT_EQ(0, zpci_find_by_fid(self->fid, self->bdf, sizeof(self->bdf)));
 	ASSERT_EQ(0, zpci_read_ulong(self->bdf, "clp/maxstbl", &self->maxstbl));

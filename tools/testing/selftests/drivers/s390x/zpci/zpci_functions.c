@@ -77,9 +77,10 @@ static void check_decl(const struct zpci_decl *d)
 	}
 	if (uid != d->uid || pfgid != d->pfgid || vendor != d->vendor ||
 	    device != d->device) {
-		ksft_print_msg("fid 0x%llx (%s): uid 0x%llx pfgid 0x%llx %04llx:%04llx, declared uid 0x%llx pfgid 0x%llx %04llx:%04llx\n",
-			       d->fid, bdf, uid, pfgid, vendor, device,
-			       d->uid, d->pfgid, d->vendor, d->device);
+		ksft_print_msg("fid 0x%llx (%s): found uid 0x%llx pfgid 0x%llx %04llx:%04llx\n",
+			       d->fid, bdf, uid, pfgid, vendor, device);
+		ksft_print_msg("fid 0x%llx: declared uid 0x%llx pfgid 0x%llx %04llx:%04llx\n",
+			       d->fid, d->uid, d->pfgid, d->vendor, d->device);
 		ksft_test_result_fail("fid 0x%llx: attributes differ\n", d->fid);
 		return;
 	}
@@ -95,7 +96,7 @@ int main(void)
 
 	ksft_print_header();
 	if (!spec || !*spec)
-		ksft_exit_skip("ZPCI_FUNCTIONS is not set: run from the zpci runner, which exports the profile's functions\n");
+		ksft_exit_skip("ZPCI_FUNCTIONS is not set: run from the zpci runner\n");
 	n = parse_decls(spec, decls, MAX_FUNCS);
 	if (n < 0)
 		ksft_exit_fail_msg("ZPCI_FUNCTIONS malformed: \"%s\"\n", spec);
