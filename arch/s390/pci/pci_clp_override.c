@@ -35,39 +35,38 @@ enum clp_override_rsp {
 
 /**
  * struct clp_override_field - one field that can be overridden
- * @name: name in the override syntax (the capability-layer field name)
- * @field: capability-layer field the value is decoded into
+ * @field: capability-layer field the value is decoded into; its name
+ *	(zpci_caps_field_name()) is the name in the override syntax
  * @rsp: response the field lives in
  * @max: largest value the response field can hold
  */
 struct clp_override_field {
-	const char *name;
 	enum zpci_caps_field field;
 	enum clp_override_rsp rsp;
 	u64 max;
 };
 
 static const struct clp_override_field clp_override_fields[] = {
-	{ "sdma",	ZPCI_CAPS_SDMA,		CLP_OVR_FN,	U64_MAX },
-	{ "edma",	ZPCI_CAPS_EDMA,		CLP_OVR_FN,	U64_MAX },
-	{ "pfgid",	ZPCI_CAPS_PFGID,	CLP_OVR_FN,	U8_MAX },
-	{ "fmb_len",	ZPCI_CAPS_FMB_LEN,	CLP_OVR_FN,	U8_MAX },
-	{ "bar0_size",	ZPCI_CAPS_BAR0_SIZE,	CLP_OVR_FN,	U8_MAX },
-	{ "bar1_size",	ZPCI_CAPS_BAR1_SIZE,	CLP_OVR_FN,	U8_MAX },
-	{ "bar2_size",	ZPCI_CAPS_BAR2_SIZE,	CLP_OVR_FN,	U8_MAX },
-	{ "bar3_size",	ZPCI_CAPS_BAR3_SIZE,	CLP_OVR_FN,	U8_MAX },
-	{ "bar4_size",	ZPCI_CAPS_BAR4_SIZE,	CLP_OVR_FN,	U8_MAX },
-	{ "bar5_size",	ZPCI_CAPS_BAR5_SIZE,	CLP_OVR_FN,	U8_MAX },
-	{ "dasm",	ZPCI_CAPS_DASM,		CLP_OVR_GRP,	U64_MAX },
-	{ "dtsm",	ZPCI_CAPS_DTSM,		CLP_OVR_GRP,	U8_MAX },
-	{ "frame",	ZPCI_CAPS_FRAME,	CLP_OVR_GRP,	1 },
-	{ "refresh",	ZPCI_CAPS_REFRESH,	CLP_OVR_GRP,	1 },
-	{ "noi",	ZPCI_CAPS_NOI,		CLP_OVR_GRP,	0xfff },
-	{ "dnoi",	ZPCI_CAPS_DNOI,		CLP_OVR_GRP,	0xfff },
-	{ "msia",	ZPCI_CAPS_MSIA,		CLP_OVR_GRP,	U64_MAX },
-	{ "maxstbl",	ZPCI_CAPS_MAXSTBL,	CLP_OVR_GRP,	0x1fff },
-	{ "mui",	ZPCI_CAPS_MUI,		CLP_OVR_GRP,	U16_MAX },
-	{ "version",	ZPCI_CAPS_VERSION,	CLP_OVR_GRP,	U8_MAX },
+	{ ZPCI_CAPS_SDMA,	CLP_OVR_FN,	U64_MAX },
+	{ ZPCI_CAPS_EDMA,	CLP_OVR_FN,	U64_MAX },
+	{ ZPCI_CAPS_PFGID,	CLP_OVR_FN,	U8_MAX },
+	{ ZPCI_CAPS_FMB_LEN,	CLP_OVR_FN,	U8_MAX },
+	{ ZPCI_CAPS_BAR0_SIZE,	CLP_OVR_FN,	U8_MAX },
+	{ ZPCI_CAPS_BAR1_SIZE,	CLP_OVR_FN,	U8_MAX },
+	{ ZPCI_CAPS_BAR2_SIZE,	CLP_OVR_FN,	U8_MAX },
+	{ ZPCI_CAPS_BAR3_SIZE,	CLP_OVR_FN,	U8_MAX },
+	{ ZPCI_CAPS_BAR4_SIZE,	CLP_OVR_FN,	U8_MAX },
+	{ ZPCI_CAPS_BAR5_SIZE,	CLP_OVR_FN,	U8_MAX },
+	{ ZPCI_CAPS_DASM,	CLP_OVR_GRP,	U64_MAX },
+	{ ZPCI_CAPS_DTSM,	CLP_OVR_GRP,	U8_MAX },
+	{ ZPCI_CAPS_FRAME,	CLP_OVR_GRP,	1 },
+	{ ZPCI_CAPS_REFRESH,	CLP_OVR_GRP,	1 },
+	{ ZPCI_CAPS_NOI,		CLP_OVR_GRP,	0xfff },
+	{ ZPCI_CAPS_DNOI,	CLP_OVR_GRP,	0xfff },
+	{ ZPCI_CAPS_MSIA,	CLP_OVR_GRP,	U64_MAX },
+	{ ZPCI_CAPS_MAXSTBL,	CLP_OVR_GRP,	0x1fff },
+	{ ZPCI_CAPS_MUI,		CLP_OVR_GRP,	U16_MAX },
+	{ ZPCI_CAPS_VERSION,	CLP_OVR_GRP,	U8_MAX },
 };
 
 #define CLP_OVR_NR_FIELDS ARRAY_SIZE(clp_override_fields)
@@ -148,7 +147,7 @@ static int clp_override_parse_entry(char *entry)
 			return -EINVAL;
 		*val++ = '\0';
 		for (i = 0; i < CLP_OVR_NR_FIELDS; i++)
-			if (!strcmp(tok, clp_override_fields[i].name))
+			if (!strcmp(tok, zpci_caps_field_name(clp_override_fields[i].field)))
 				break;
 		if (i == CLP_OVR_NR_FIELDS)
 			return -EINVAL;
@@ -343,9 +342,11 @@ static unsigned long clp_override_apply(u32 fid, u8 pfgid,
 		clp_override_write(fn, grp, f->field, o->val[i]);
 		replaced |= BIT(f->field);
 		pr_info("fid %x: CLP override (%s %x): %s 0x%llx->0x%llx\n",
-			fid, o->by_group ? "pfgid" : "fid", o->id, f->name,
+			fid, o->by_group ? "pfgid" : "fid", o->id,
+			zpci_caps_field_name(f->field),
 			old, o->val[i]);
-		zpci_dbg(3, "ovr fid:%x, %s:%llx->%llx\n", fid, f->name, old,
+		zpci_dbg(3, "ovr fid:%x, %s:%llx->%llx\n", fid,
+			 zpci_caps_field_name(f->field), old,
 			 o->val[i]);
 	}
 	mutex_unlock(&clp_override_lock);
@@ -391,7 +392,7 @@ static int clp_override_show(struct seq_file *m, void *v)
 		for (i = 0; i < CLP_OVR_NR_FIELDS; i++)
 			if (o->set & BIT(i))
 				seq_printf(m, ",%s=0x%llx",
-					   clp_override_fields[i].name,
+					   zpci_caps_field_name(clp_override_fields[i].field),
 					   o->val[i]);
 		seq_putc(m, '\n');
 	}
