@@ -34,39 +34,6 @@
 #define BENCH_DEBUGFS	"/sys/kernel/debug/dma_map_benchmark"
 #define BENCH_DRIVER	"dma_map_benchmark"
 
-/* Write @val to the sysfs file @path; returns 0 or -errno. */
-static int write_str(const char *path, const char *val)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -errno;
-}
-
-/* Name of the driver @bdf is bound to in @drv, "" when unbound. */
-static void bound_driver(const char *bdf, char *drv, size_t len)
-{
-	char path[512], link[512];
-	const char *name;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	drv[0] = '\0';
-	if (n <= 0)
-		return;
-	link[n] = '\0';
-	name = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
-	n = strnlen(name, len - 1);
-	memcpy(drv, name, n);
-	drv[n] = '\0';
-}
-
 /* Bits of the narrowest DMA mask that reaches @addr. */
 static unsigned int mask_bits(unsigned long long addr)
 {
@@ -88,7 +55,6 @@ FIXTURE(dma)
 FIXTURE_SETUP(dma)
 {
 	const char *fid = getenv("ZPCI_DMA_FID");
-	char path[512], drv[64];
 
 	self->fd = -1;
 	if (!fid)
@@ -106,17 +72,7 @@ FIXTURE_SETUP(dma)
 	self->max_threads = atoi(getenv("ZPCI_DMA_MAX_THREADS") ?: "4");
 	self->max_granule = atoi(getenv("ZPCI_DMA_MAX_GRANULE") ?: "1024");
 
-	bound_driver(self->bdf, drv, sizeof(drv));
-	if (drv[0] && strcmp(drv, BENCH_DRIVER)) {
-		snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver/unbind", self->bdf);
-		ASSERT_EQ(0, write_str(path, self->bdf));
-	}
-	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver_override", self->bdf);
-	ASSERT_EQ(0, write_str(path, BENCH_DRIVER));
-	if (!drv[0] || strcmp(drv, BENCH_DRIVER))
-		ASSERT_EQ(0, write_str("/sys/bus/pci/drivers_probe", self->bdf));
-	bound_driver(self->bdf, drv, sizeof(drv));
-	ASSERT_STREQ(BENCH_DRIVER, drv);
+	ASSERT_EQ(0, zpci_bind_override(self->bdf, BENCH_DRIVER));
 	self->fd = open(BENCH_DEBUGFS, O_RDWR);
 	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", BENCH_DEBUGFS, strerror(errno));
 	TH_LOG("function %s, aperture 0x%llx-0x%llx", self->bdf,
@@ -125,18 +81,12 @@ FIXTURE_SETUP(dma)
 
 FIXTURE_TEARDOWN(dma)
 {
-	char path[512];
-
 	if (self->fd >= 0)
 		close(self->fd);
 	if (!self->bdf[0])
 		return;
 	/* Back to the function's own driver. */
-	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver_override", self->bdf);
-	write_str(path, "\n");
-	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver/unbind", self->bdf);
-	write_str(path, self->bdf);
-	write_str("/sys/bus/pci/drivers_probe", self->bdf);
+	zpci_unbind_override(self->bdf);
 }
 
 /* One benchmark run; returns 0 or the errno of the ioctl. */

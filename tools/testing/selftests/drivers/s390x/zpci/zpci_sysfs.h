@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the zPCI guest tests: find zPCI functions in sysfs and
- * read their attributes.
+ * Helpers shared by the zPCI guest tests: find zPCI functions in sysfs,
+ * read their attributes, bind them to a driver.
  */
 #ifndef ZPCI_SYSFS_H
 #define ZPCI_SYSFS_H
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define ZPCI_PCI_DEVICES "/sys/bus/pci/devices"
 
@@ -96,6 +98,102 @@ static inline int zpci_find_by_fid(unsigned long long fid, char *bdf,
 	}
 	closedir(d);
 	return rc;
+}
+
+/**
+ * zpci_write_str() - write a string to a sysfs file
+ * @path: file
+ * @val: string, written in one write()
+ *
+ * Return: 0 on success, -errno on failure.
+ */
+static inline int zpci_write_str(const char *path, const char *val)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -errno;
+}
+
+/**
+ * zpci_bound_driver() - name of the driver a PCI device is bound to
+ * @bdf: device name below /sys/bus/pci/devices
+ * @drv: buffer for the driver name, "" when the device is unbound
+ * @len: size of @drv
+ */
+static inline void zpci_bound_driver(const char *bdf, char *drv, size_t len)
+{
+	char path[512], link[512];
+	const char *name;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver", bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	drv[0] = '\0';
+	if (n <= 0)
+		return;
+	link[n] = '\0';
+	name = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+	n = strnlen(name, len - 1);
+	memcpy(drv, name, n);
+	drv[n] = '\0';
+}
+
+/**
+ * zpci_bind_override() - bind a PCI device to a driver by driver_override
+ * @bdf: device name below /sys/bus/pci/devices
+ * @driver: the driver to bind
+ *
+ * Unbinds the device from its driver (when it has another one), sets its
+ * driver_override and has the bus probe it.
+ *
+ * Return: 0 when @driver is bound afterwards, -errno otherwise.
+ */
+static inline int zpci_bind_override(const char *bdf, const char *driver)
+{
+	char path[512], drv[64];
+	int rc;
+
+	zpci_bound_driver(bdf, drv, sizeof(drv));
+	if (drv[0] && !strcmp(drv, driver))
+		return 0;
+	if (drv[0]) {
+		snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver/unbind", bdf);
+		rc = zpci_write_str(path, bdf);
+		if (rc)
+			return rc;
+	}
+	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver_override", bdf);
+	rc = zpci_write_str(path, driver);
+	if (rc)
+		return rc;
+	rc = zpci_write_str("/sys/bus/pci/drivers_probe", bdf);
+	if (rc)
+		return rc;
+	zpci_bound_driver(bdf, drv, sizeof(drv));
+	return strcmp(drv, driver) ? -ENODEV : 0;
+}
+
+/**
+ * zpci_unbind_override() - give a PCI device back to its own driver
+ * @bdf: device name below /sys/bus/pci/devices
+ *
+ * Clears driver_override, unbinds the device and has the bus probe it.
+ */
+static inline void zpci_unbind_override(const char *bdf)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver_override", bdf);
+	zpci_write_str(path, "\n");
+	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver/unbind", bdf);
+	zpci_write_str(path, bdf);
+	zpci_write_str("/sys/bus/pci/drivers_probe", bdf);
 }
 
 #endif /* ZPCI_SYSFS_H */
