@@ -73,6 +73,10 @@ class Function:
                 f.truncate(int(self.opts.get('disk_mib', '128')) << 20)
             return ['-blockdev', f'driver=file,filename={img},node-name=d-{self.name},'
                     'cache.direct=off,cache.no-flush=on']
+        if self.type == 'virtio-net' and self.opts.get('net') == 'user':
+            # QEMU user networking, isolated from the host: the guest
+            # reaches the network's gateway 10.0.2.2, nothing else.
+            return ['-netdev', f'user,id=n-{self.name},restrict=on']
         if self.type == 'virtio-net':
             hub = self.opts.get('hub', '0')
             return ['-netdev', f'hubport,id=n-{self.name},hubid={hub}']
