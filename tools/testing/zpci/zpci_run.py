@@ -101,15 +101,38 @@ class Function:
                 f'{self.vendor:x}:{self.device:x}')
 
 
+def read_profile(path):
+    cp = configparser.ConfigParser(inline_comment_prefixes=(';', '#'))
+    if not cp.read(path):
+        raise FileNotFoundError(path)
+    return cp
+
+
+def load_profiles(path):
+    """The boots of a profile file: one, or one per [variant NAME] section.
+
+    A variant boots the profile's functions with the keys of its section
+    replacing those of [profile]; it is named PROFILE.NAME.
+    """
+    variants = [sec.split(None, 1)[1] for sec in read_profile(path).sections()
+                if sec.startswith('variant ')]
+    if not variants:
+        return [Profile(path)]
+    return [Profile(path, v) for v in variants]
+
+
 class Profile:
     """A device profile: one boot's functions, resources and tests."""
 
-    def __init__(self, path):
-        cp = configparser.ConfigParser(inline_comment_prefixes=(';', '#'))
-        if not cp.read(path):
-            raise FileNotFoundError(path)
+    def __init__(self, path, variant=None):
+        cp = read_profile(path)
         p = cp['profile']
         self.name = os.path.splitext(os.path.basename(path))[0]
+        if variant:
+            merged = configparser.ConfigParser(interpolation=None)
+            merged.read_dict({'profile': {**dict(p), **dict(cp['variant ' + variant])}})
+            p = merged['profile']
+            self.name += '.' + variant
         self.description = p.get('description', '')
         self.memory = p.getint('memory', 1024)
         self.cpus = p.getint('cpus', 2)
@@ -440,19 +463,19 @@ def main():
     failed = 0
     for name in args.profiles:
         path = name if name.endswith('.ini') else os.path.join(PROFILES, name + '.ini')
-        prof = Profile(path)
-        if args.tests is not None:
-            prof.tests = args.tests.split()
-        boot = Boot(prof, args.kernel, args.initrd, args.kernel_name, args.shell,
-                    args.resdir, args.append)
-        results = boot.run()
-        for st, name_, detail in results:
-            log(f'{st} {name_} {detail}'.rstrip())
-            failed += st == 'FAIL'
-        if args.results:
-            with open(args.results, 'a') as f:
-                for st, name_, detail in results:
-                    f.write(f'{st} {name_} {detail}'.rstrip() + '\n')
+        for prof in load_profiles(path):
+            if args.tests is not None:
+                prof.tests = args.tests.split()
+            boot = Boot(prof, args.kernel, args.initrd, args.kernel_name, args.shell,
+                        args.resdir, args.append)
+            results = boot.run()
+            for st, name_, detail in results:
+                log(f'{st} {name_} {detail}'.rstrip())
+                failed += st == 'FAIL'
+            if args.results:
+                with open(args.results, 'a') as f:
+                    for st, name_, detail in results:
+                        f.write(f'{st} {name_} {detail}'.rstrip() + '\n')
     return 1 if failed else 0
 
 
