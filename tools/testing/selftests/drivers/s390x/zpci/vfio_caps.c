@@ -36,7 +36,7 @@
 #define REFRESH VFIO_DEVICE_INFO_ZPCI_FLAG_REFRESH
 
 /* Number of the IOMMU group of @bdf, -1 when it has none. */
-static int iommu_group(const char *bdf)
+static int group_number(const char *bdf)
 {
 	char path[512], link[512], *name;
 	ssize_t n;
@@ -71,9 +71,10 @@ static struct vfio_info_cap_header *find_cap(struct vfio_device_info *info,
 
 /* Numeric sysfs attribute of the function, the test fails when missing. */
 #define SYSFS(_attr) ({							\
+	const char *__a = (_attr);					\
 	unsigned long long __v = 0;					\
-	ASSERT_EQ(0, zpci_read_ulong(self->bdf, _attr, &__v))		\
-		TH_LOG("sysfs attribute %s missing", _attr);		\
+	ASSERT_EQ(0, zpci_read_ulong(self->bdf, __a, &__v))		\
+		TH_LOG("sysfs attribute %s missing", __a);		\
 	__v; })
 
 FIXTURE(vfio)
@@ -93,7 +94,9 @@ FIXTURE_SETUP(vfio)
 	char path[512];
 	int grp;
 
-	self->container = self->group = self->device = -1;
+	self->container = -1;
+	self->group = -1;
+	self->device = -1;
 	if (!fid)
 		SKIP(return, "ZPCI_VFIO_FID not set: the profile names no function for VFIO");
 	ASSERT_EQ(0, zpci_find_by_fid(strtoull(fid, NULL, 16), self->bdf,
@@ -104,7 +107,7 @@ FIXTURE_SETUP(vfio)
 	ASSERT_EQ(0, zpci_bind_override(self->bdf, VFIO_DRIVER));
 
 	/* Group and container, as a VMM opens them. */
-	grp = iommu_group(self->bdf);
+	grp = group_number(self->bdf);
 	ASSERT_LE(0, grp) TH_LOG("%s has no IOMMU group", self->bdf);
 	self->container = open("/dev/vfio/vfio", O_RDWR);
 	ASSERT_LE(0, self->container) TH_LOG("/dev/vfio/vfio: %s", strerror(errno));
@@ -188,10 +191,11 @@ TEST_F(vfio, group_cap)
 	cap = (void *)find_cap(self->info, VFIO_DEVICE_INFO_CAP_ZPCI_GROUP);
 	ASSERT_NE(NULL, cap) TH_LOG("no ZPCI_GROUP capability");
 	ASSERT_LE(2, cap->header.version);
-	TH_LOG("group: dasm 0x%llx msi_addr 0x%llx flags 0x%llx mui %u noi %u maxstbl %u version %u imaxstbl %u",
+	TH_LOG("group: dasm 0x%llx msia 0x%llx flags 0x%llx mui %u noi %u",
 	       (unsigned long long)cap->dasm, (unsigned long long)cap->msi_addr,
-	       (unsigned long long)cap->flags, cap->mui, cap->noi, cap->maxstbl,
-	       cap->version, cap->imaxstbl);
+	       (unsigned long long)cap->flags, cap->mui, cap->noi);
+	TH_LOG("group: maxstbl %u version %u imaxstbl %u",
+	       cap->maxstbl, cap->version, cap->imaxstbl);
 	EXPECT_EQ(SYSFS("clp/dma_mask"), cap->dasm);
 	EXPECT_EQ(SYSFS("clp/msi_addr"), cap->msi_addr);
 	/* REFRESH always: the VFIO user shadows the tables (documented). */
