@@ -412,3 +412,50 @@ int zpci_caps_decode(const struct clp_rsp_query_pci *fn,
 	return (caps->flags & ZPCI_CAPS_F_REFUSED) ? -EINVAL : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(zpci_caps_decode);
+
+/**
+ * zpci_caps_list_entries() - number of entries in a list-PCI response
+ * @rsp: the response
+ * @avail: response length the request made available
+ *
+ * A response whose entry size is not that of &struct clp_fh_list_entry,
+ * whose length is shorter than its fixed part or longer than @avail, or
+ * whose entries do not fill its length exactly, cannot be walked safely.
+ *
+ * Return: the number of entries, or -EIO for an impossible response.
+ */
+int zpci_caps_list_entries(const struct clp_rsp_list_pci *rsp, u16 avail)
+{
+	u16 len = rsp->hdr.len;
+
+	if (rsp->entry_size != sizeof(struct clp_fh_list_entry))
+		return -EIO;
+	if (len < LIST_PCI_HDR_LEN || len > avail)
+		return -EIO;
+	if ((len - LIST_PCI_HDR_LEN) % rsp->entry_size)
+		return -EIO;
+	return (len - LIST_PCI_HDR_LEN) / rsp->entry_size;
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_list_entries);
+
+/**
+ * zpci_caps_rsp_trim() - clear what a query response did not report
+ * @hdr: header of the response, followed by the rest of it
+ * @size: size of the response structure Linux reads
+ *
+ * A query response shorter than @size leaves the fields past its length
+ * unreported: they are cleared, so that each is decoded as absent and
+ * takes its documented fallback.  A response shorter than its header or
+ * longer than @size (the space the request offered) is impossible.
+ *
+ * Return: 0 for a complete response, the number of bytes cleared for a
+ * short one, -EIO for an impossible one.
+ */
+int zpci_caps_rsp_trim(struct clp_rsp_hdr *hdr, size_t size)
+{
+	if (hdr->len < sizeof(*hdr) || hdr->len > size)
+		return -EIO;
+	memset((u8 *)hdr + hdr->len, 0, size - hdr->len);
+	return size - hdr->len;
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_rsp_trim);

@@ -202,6 +202,34 @@ static void zpci_caps_apply(struct zpci_dev *zdev,
 }
 
 /**
+ * zpci_caps_check_len() - check the length of a query response
+ * @what: the response, for messages ("fid 61: query function")
+ * @hdr: its header, followed by the rest of it
+ * @size: size of the response structure Linux reads
+ *
+ * Fields past a short response's length are cleared and so decoded as not
+ * reported (one warning); a response longer than the space the request
+ * offered, or shorter than its header, is refused (one error).
+ *
+ * Return: 0 when the response can be decoded, -EIO otherwise.
+ */
+int zpci_caps_check_len(const char *what, struct clp_rsp_hdr *hdr, size_t size)
+{
+	u16 len = hdr->len;
+	int rc;
+
+	rc = zpci_caps_rsp_trim(hdr, size);
+	zpci_dbg(3, "rsp len:%u of %zu, rc:%d\n", len, size, rc);
+	if (rc < 0)
+		pr_err("%s: refused: response length %u, at most %zu possible\n",
+		       what, len, size);
+	else if (rc)
+		pr_warn("%s: response length %u of %zu: fields past it taken as not reported\n",
+			what, len, size);
+	return rc < 0 ? -EIO : 0;
+}
+
+/**
  * zpci_caps_setup() - decode the CLP values of a new function
  * @zdev: the function; its zdev fields are filled from the values in effect
  * @fn: raw query-function response; the override hook may modify it

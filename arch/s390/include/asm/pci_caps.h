@@ -154,10 +154,13 @@ const char *zpci_caps_source_name(enum zpci_caps_source source);
 bool zpci_caps_field_is_hex(enum zpci_caps_field field);
 int zpci_caps_bus_speed(const struct zpci_caps *caps);
 u64 zpci_caps_dt_limit(unsigned int dt);
+int zpci_caps_list_entries(const struct clp_rsp_list_pci *rsp, u16 avail);
+int zpci_caps_rsp_trim(struct clp_rsp_hdr *hdr, size_t size);
 
 /* Glue: group cache, messages, zdev update (pci_caps_group.c) */
 int zpci_caps_setup(struct zpci_dev *zdev, struct clp_rsp_query_pci *fn);
 int clp_query_pci_fngrp(u8 pfgid, struct clp_rsp_query_pci_grp *grp);
+int zpci_caps_check_len(const char *what, struct clp_rsp_hdr *hdr, size_t size);
 
 /* Report: sysfs and debugfs (pci_caps_report.c) */
 extern const struct attribute_group zpci_clp_attr_group;
@@ -170,15 +173,29 @@ void zpci_caps_group_stats(u64 *issued, u64 *saved, u64 *failed,
  * Override hook points (CONFIG_ZPCI_CLP_OVERRIDE, testing only,
  * pci_clp_override.c): replace fields of the raw responses before decoding
  * and return a mask of BIT(enum zpci_caps_field) for the fields replaced;
- * those are then reported with source ZPCI_CAPS_SRC_OVERRIDE.  Without the
- * option they do nothing and cost nothing.
+ * those are then reported with source ZPCI_CAPS_SRC_OVERRIDE.  The fault
+ * hooks around every CLP request make an armed request fail (condition
+ * code 3 or an error response code, instead of issuing it) or shorten its
+ * response.  Without the option they do nothing and cost nothing.
  */
 #ifdef CONFIG_ZPCI_CLP_OVERRIDE
+int zpci_clp_fault_before(void *rrb);
+void zpci_clp_fault_after(void *rrb);
+void zpci_clp_fault_debugfs_init(struct dentry *root);
 unsigned long zpci_caps_inject_fn(u32 fid, struct clp_rsp_query_pci *fn);
 unsigned long zpci_caps_inject_grp(u32 fid, u8 pfgid,
 				   struct clp_rsp_query_pci_grp *grp);
 void zpci_clp_override_debugfs_init(struct dentry *root);
 #else
+static inline int zpci_clp_fault_before(void *rrb)
+{
+	return -1;
+}
+
+static inline void zpci_clp_fault_after(void *rrb)
+{
+}
+
 static inline unsigned long zpci_caps_inject_fn(u32 fid,
 						struct clp_rsp_query_pci *fn)
 {
