@@ -163,4 +163,51 @@ TEST_F(dma, mask_below_aperture_refused)
 	EXPECT_EQ(EINVAL, err);
 }
 
+#define PCI_DBF	"/sys/kernel/debug/s390dbf/pci_msg/sprintf"
+
+/*
+ * Whether the s390dbf trace pci_msg has the "frame fid:<fid>," line the
+ * IOMMU writes when a domain of the function maps its first 1 MiB frame;
+ * -1 if the trace cannot be read.
+ */
+static int frame_traced(unsigned long long fid)
+{
+	char line[256], key[64];
+	int found = 0;
+	FILE *f;
+
+	f = fopen(PCI_DBF, "r");
+	if (!f)
+		return -1;
+	snprintf(key, sizeof(key), "frame fid:%llx,", fid);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, key))
+			found = 1;
+	fclose(f);
+	return found;
+}
+
+/*
+ * 1 MiB mappings (granule 256 pages: physically and IOVA-aligned buffers)
+ * use 1 MiB frames exactly when the function's group offers them
+ * (clp/frame in effect), 4 KiB pages otherwise.
+ */
+TEST_F(dma, large_frames)
+{
+	unsigned long long frame, fid;
+	struct map_benchmark mb;
+	int err, traced;
+
+	if (zpci_read_ulong(self->bdf, "clp/frame", &frame))
+		SKIP(return, "no clp/frame: kernel without the CLP report");
+	ASSERT_EQ(0, zpci_read_ulong(self->bdf, "function_id", &fid));
+	err = bench(self, 64, 256, 1, &mb);
+	ASSERT_EQ(0, err) TH_LOG("granule 256: %s", strerror(err));
+	traced = frame_traced(fid);
+	ASSERT_LE(0, traced) TH_LOG("%s: %s", PCI_DBF, strerror(errno));
+	TH_LOG("fid 0x%llx, frame %llu: 1 MiB frames %s", fid, frame,
+	       traced ? "mapped" : "never mapped");
+	EXPECT_EQ(!!frame, traced);
+}
+
 TEST_HARNESS_MAIN
