@@ -6,6 +6,8 @@
 #   make test     every check and test; ends with "N passed, N failed"
 #   make check    sparse, coccinelle, checkpatch, kernel-doc, shadow check
 #   make stock    build the pristine base kernel with the same configuration
+#   make bench    the stock kernel against ours, same configuration, same QEMU:
+#                 build/results/bench.md (table) and bench.png (plot)
 
 ZPCI      := tools/testing/zpci
 VARIANT   ?= test
@@ -14,7 +16,7 @@ KBUILD    := build/kbuild/zpci-$(VARIANT)
 BZIMAGE   := $(KBUILD)/arch/s390/boot/bzImage
 STOCK     := build/kbuild/stock-$(VARIANT)/arch/s390/boot/bzImage
 
-.PHONY: all deps prepare kernel stock initramfs run shell test check clean
+.PHONY: all deps prepare kernel stock initramfs run shell test check bench clean
 
 all: kernel
 	@echo "base version:  $$(cat build/base-version)"
@@ -49,5 +51,10 @@ test: initramfs
 check: kernel
 	@bash $(ZPCI)/check.sh
 
+# BENCH_START: when make bench started, for the report (prerequisites included).
+bench: BENCH_START := $(shell date +%s)
+bench: prepare
+	@BENCH_START=$(BENCH_START) bash $(ZPCI)/bench/bench.sh
+
 clean:
-	rm -rf build/kbuild build/src build/results build/initramfs build/initramfs.cpio.gz
+	rm -rf build/kbuild build/src build/results build/initramfs build/initramfs.cpio.gz build/bench

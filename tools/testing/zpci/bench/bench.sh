@@ -1,0 +1,189 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh [STEP...]: make bench - the stock kernel against ours, same
+# configuration, same QEMU, same workloads, one run.
+#
+# Steps (default: all, in this order):
+#   trees    copy the pristine base and the prepared tree (build/src/zpci)
+#            to build/bench/src-stock and build/bench/src-zpci and apply
+#            count-intercepts.patch to both (it must apply to both with no
+#            fuzz): both kernels count the zPCI instructions they issue in
+#            the same places
+#   kernels  build both with the same fragments (BENCH_FRAGS, default
+#            arch/s390/configs/zpci_guest.config: no lockdep, kmemleak or
+#            KUnit, which would weigh on the timings) into
+#            build/kbuild/stock-bench and build/kbuild/zpci-bench
+#   initrd   build/bench/initramfs.cpio.gz: busybox, the guest init, the
+#            bench guest script and the static bench tools
+#   run      BENCH_REPS (default 7) repetitions of every profile in
+#            tools/testing/zpci/bench/profiles; within a repetition each
+#            profile boots both kernels back to back, the order alternating
+#            (stock first in odd repetitions, ours first in even ones)
+#   report   build/results/bench.md and bench.png from the console logs
+#            (and bench/summary.txt, the goals in plain text, which make
+#            series puts in the cover letter)
+#
+# Variables: BENCH_REPS; BENCH_PROFILES (names without "bench-", e.g.
+# "clp1 1g"; default every profile); BENCH_FRAGS; JOBS; BENCH_NICE
+# (default 10: builds and guests run niced, the machine is shared);
+# BENCH_START (epoch seconds make bench started, for the report).
+# Everything stays below build/bench, build/kbuild/*-bench and
+# build/results/bench*; the trees and builds of make and make test are only
+# read.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/../../../.." && pwd)
+cd "$TOP"
+HERE=tools/testing/zpci/bench
+BENCH=build/bench
+PATCH=$HERE/count-intercepts.patch
+BASE=build/base/linux-source-6.12
+TREE=build/src/zpci
+REPS=${BENCH_REPS:-7}
+FRAGS=${BENCH_FRAGS:-arch/s390/configs/zpci_guest.config}
+JOBS=${JOBS:-$(nproc)}
+NICE="nice -n ${BENCH_NICE:-10}"
+STEPS=${*:-trees kernels initrd run report}
+export ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-
+
+mkdir -p "$BENCH" build/results
+# The report states how long make bench took: from BENCH_START (set by
+# the Makefile before its prerequisites) or from here; a run of single
+# steps keeps the start of the last full run.
+if [ -z "${*:-}" ]; then
+	echo "${BENCH_START:-$(date +%s)}" > "$BENCH/start"
+fi
+
+# snapshot SRC DEST: DEST = SRC + the counting patch; files whose content
+# does not change keep their timestamps (incremental builds stay so).
+snapshot() {
+	local src=$1 dest=$2 stage
+
+	stage=$BENCH/.stage-$(basename "$dest")
+	rm -rf "$stage"
+	# build/src/zpci is rewritten by prepare-tree.sh under this lock
+	flock build/.prepare.lock cp -al "$src" "$stage"
+	if ! patch -s -p1 -F0 -N --no-backup-if-mismatch -d "$stage" < "$PATCH"; then
+		echo "bench: ERROR: $PATCH does not apply to $src with no fuzz" >&2
+		exit 1
+	fi
+	mkdir -p "$dest"
+	rsync -r -l --checksum --delete "$stage/" "$dest/"
+	rm -rf "$stage"
+	echo "bench: $dest = $src + $(basename "$PATCH")"
+}
+
+step_trees() {
+	[ -f "$BASE/Makefile" ] || { echo "bench: $BASE missing: run make prepare" >&2; exit 1; }
+	[ -f "$TREE/Makefile" ] || { echo "bench: $TREE missing: run make prepare" >&2; exit 1; }
+	snapshot "$BASE" "$BENCH/src-stock"
+	snapshot "$TREE" "$BENCH/src-zpci"
+}
+
+# build KIND: build/kbuild/KIND-bench from build/bench/src-KIND.
+build_kernel() {
+	local kind=$1 src=$TOP/$BENCH/src-$1 out=$TOP/build/kbuild/$1-bench
+	local cc="${CROSS_COMPILE}gcc" abs="" f sum start missing
+
+	command -v ccache >/dev/null && cc="ccache $cc"
+	export CCACHE_DIR=${CCACHE_DIR:-$TOP/build/ccache}
+	mkdir -p "$out"
+	for f in $FRAGS; do abs="$abs $TOP/$f"; done
+	sum=$(cat $FRAGS | sha1sum | cut -d' ' -f1)
+	if [ ! -f "$out/.config" ] || [ "$(cat "$out/.fragsum" 2>/dev/null)" != "$sum" ]; then
+		(cd "$src" && scripts/kconfig/merge_config.sh -n -O "$out" $abs) \
+			> "$out/merge_config.log" 2>&1 ||
+			{ cat "$out/merge_config.log"; exit 1; }
+		missing=$(grep -h '^CONFIG_.*=[ym]' $FRAGS | while read -r l; do
+			grep -qx "$l" "$out/.config" || echo "$l"; done)
+		if [ -n "$missing" ]; then
+			echo "bench: $kind: config options not taken: $missing" >&2
+			exit 1
+		fi
+		echo "$sum" > "$out/.fragsum"
+	fi
+	echo "bench: building $kind-bench (base $(cat build/base-version), $FRAGS)"
+	start=$(date +%s)
+	if ! $NICE make -s -C "$src" O="$out" CC="$cc" -j"$JOBS" bzImage \
+			> "$out/build.log" 2>&1; then
+		tail -n 40 "$out/build.log" >&2
+		echo "bench: FAILED $kind-bench (log: $out/build.log)" >&2
+		exit 1
+	fi
+	echo "bench: $kind-bench built in $(( $(date +%s) - start ))s"
+}
+
+step_kernels() {
+	build_kernel stock
+	build_kernel zpci
+	# Same fragments, so the same configuration but for the options only
+	# the series has: record the difference for the report.
+	diff <(grep '^CONFIG_' build/kbuild/stock-bench/.config) \
+	     <(grep '^CONFIG_' build/kbuild/zpci-bench/.config) \
+		> "$BENCH/config.diff" || true
+}
+
+step_initrd() {
+	local root=$BENCH/initramfs/root cflags="-Wall -Werror -O2 -static"
+	local t
+
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,etc/zpci,tests,proc,sys,dev,tmp,mnt}
+	cp build/busybox-s390x/bin/busybox "$root/bin/busybox"
+	cp tools/testing/zpci/guest/init "$root/init"
+	install -m 755 "$HERE/guest/bench_guest" "$root/tests/"
+	for t in bench_dma bench_blk; do
+		${CROSS_COMPILE}gcc $cflags \
+			-iquote "$BASE/include/linux" \
+			-iquote tools/testing/selftests/drivers/s390x/zpci \
+			-o "$root/tests/$t" "$HERE/$t.c"
+	done
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet --owner 0:0) |
+		gzip -9 > "$BENCH/initramfs.cpio.gz"
+	echo "bench: $BENCH/initramfs.cpio.gz ($(ls "$root/tests" | tr '\n' ' '))"
+}
+
+step_run() {
+	local profiles=${BENCH_PROFILES:-} rep p k order log status
+
+	if [ -z "$profiles" ]; then
+		profiles=$(cd "$HERE/profiles" && ls *.ini |
+			sed 's/^bench-//; s/\.ini$//' | LC_ALL=C sort -V)
+	fi
+	rm -rf "$BENCH/runs"
+	mkdir -p "$BENCH/runs"
+	log=$BENCH/runs/runner.log
+	for rep in $(seq 1 "$REPS"); do
+		for p in $profiles; do
+			order="stock zpci"
+			[ $((rep % 2)) = 0 ] && order="zpci stock"
+			for k in $order; do
+				echo "bench: repetition $rep/$REPS, $p, $k"
+				status=0
+				$NICE python3 tools/testing/zpci/zpci_run.py \
+					--kernel build/kbuild/$k-bench/arch/s390/boot/bzImage \
+					--kernel-name "$k" --initrd "$BENCH/initramfs.cpio.gz" \
+					--resdir "$BENCH/runs/rep$rep" \
+					"$HERE/profiles/bench-$p.ini" >> "$log" 2>&1 || status=$?
+				# A stock failure is a result, not an error: the report
+				# shows it.  Keep the runner's verdict next to the log.
+				echo "$status" > "$BENCH/runs/rep$rep/bench-$p-$k/runner-status"
+			done
+		done
+	done
+}
+
+step_report() {
+	python3 "$HERE/bench_report.py" --runs "$BENCH/runs" \
+		--start "$(cat "$BENCH/start" 2>/dev/null || date +%s)" --frags "$FRAGS" \
+		--out build/results/bench.md --plot build/results/bench.png \
+		--summary build/results/bench/summary.txt
+}
+
+for s in $STEPS; do
+	case "$s" in
+	trees|kernels|initrd|run|report) "step_$s" ;;
+	*) echo "bench: unknown step $s" >&2; exit 1 ;;
+	esac
+done
