@@ -194,7 +194,6 @@ static void zpci_caps_apply(struct zpci_dev *zdev,
 	zdev->max_msi = (caps->flags & ZPCI_CAPS_F_NO_MSI) ? 0 :
 			zpci_caps_get(caps, ZPCI_CAPS_NOI);
 	zdev->maxstbl = zpci_caps_get(caps, ZPCI_CAPS_MAXSTBL);
-	zpci_store_note_function(zdev);
 	zdev->fmb_update = zpci_caps_get(caps, ZPCI_CAPS_MUI);
 	zdev->fmb_length = zpci_caps_get(caps, ZPCI_CAPS_FMB_LEN);
 	zdev->version = zpci_caps_get(caps, ZPCI_CAPS_VERSION);
