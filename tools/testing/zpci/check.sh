@@ -16,6 +16,19 @@
 #   cocci-zpci-rule  scripts/coccinelle/misc/zpci_clp_values.cocci fires on
 #               its sample and finds nothing unlisted on the series
 #               (cocci-test.sh)
+#   htmldocs    make htmldocs (the kernel's Sphinx configuration, Debian's
+#               python3-sphinx) of every Documentation directory with a
+#               page the series adds or patches: no warning that the stock
+#               base does not have (a page missing from its index's
+#               toctree is one)
+#   abi         the Documentation/ABI entries the series adds: every entry
+#               has the What/Date/KernelVersion/Contact/Description fields
+#               of Documentation/ABI/README; scripts/get_abi.pl validate
+#               finds nothing new; rendered as admin-guide/abi-testing.rst
+#               renders them (kernel-abi directive), without a warning
+#   series      make series without the per-commit build (SERIES_BUILD=0):
+#               every file in a commit, MAINTAINERS covers the new files,
+#               git am applies the mails to the base and gives the same tree
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -138,5 +151,149 @@ fi
 
 # This project's rule: raw CLP values and card constants outside the layer.
 bash tools/testing/zpci/cocci-test.sh "$RES" || failed=1
+
+# Documentation: the directories with a page the series adds or patches,
+# built with the kernel's own configuration, ours against the stock base.
+docs_run() { # SRC NAME: Sphinx findings, "file: message" without lines
+	local out=$TOP/$OUT/htmldocs-$2
+	rm -rf "$out"
+	# YNL_*: htmldocs would first generate the netlink spec pages into the
+	# source tree (Documentation/networking/netlink_spec); the trees stay
+	# untouched, and SPHINXDIRS does not include those pages anyway.
+	PYTHONDONTWRITEBYTECODE=1 make -s -C "$1" O="$out" SPHINXDIRS="$docdirs" \
+		YNL_INDEX=/dev/null YNL_YAML_DIR=/nonexistent htmldocs > "$out.log" 2>&1 ||
+		echo "make htmldocs failed (log: $out.log)"
+	grep -E '(WARNING|ERROR|SEVERE|CRITICAL):' "$out.log" |
+		sed -E "s|^$TOP/||; s|^$1/||; s|^([^: ]+):[0-9]+:|\1:|" | sort -u
+}
+docdirs=$( (git ls-files -- 'Documentation/*.rst'
+	    sed -n 's|^+++ b/\(Documentation/.*\.rst\)$|\1|p' patches/*.patch) |
+	while read -r f; do
+		d=$(dirname "$f")
+		while [ "$d" != Documentation ] && [ ! -f "$TREE/$d/index.rst" ]; do
+			d=$(dirname "$d")
+		done
+		echo "${d#Documentation/}"
+	done | sort -u | tr '\n' ' ')
+docdirs=${docdirs% }
+if ! command -v sphinx-build >/dev/null; then
+	record FAIL htmldocs "sphinx-build is missing (install-deps.sh installs python3-sphinx)"
+elif [ -z "$docdirs" ]; then
+	record PASS htmldocs "the series adds or patches no .rst page"
+else
+	t0=$(date +%s)
+	docs_run "$TREE" zpci > "$OUT/htmldocs-zpci.txt"
+	docs_run "$BASE" stock > "$OUT/htmldocs-stock.txt"
+	new=$(comm -23 "$OUT/htmldocs-zpci.txt" "$OUT/htmldocs-stock.txt")
+	counts="SPHINXDIRS=$docdirs: stock $(grep -c . "$OUT/htmldocs-stock.txt"),"
+	counts="$counts ours $(grep -c . "$OUT/htmldocs-zpci.txt") warnings"
+	if [ -z "$new" ]; then
+		record PASS htmldocs "$counts, none new ($(( $(date +%s) - t0 ))s)"
+	else
+		echo "$new" | sed 's/^/    /'
+		record FAIL htmldocs "$counts, $(echo "$new" | grep -c .) new ($OUT/htmldocs-*.log)"
+	fi
+fi
+
+# ABI entries: the fields of Documentation/ABI/README, get_abi.pl validate
+# (ours against stock), and the reST that the kernel-abi directive of
+# admin-guide/abi-testing.rst makes of them, built alone (a stub for each
+# page they refer to).
+abi_fields() { # FILE...: one line per missing or malformed field
+	local months='January|February|March|April|May|June|July|August|September|October'
+	awk -v months="$months|November|December" '
+	function finish(  f) {
+		for (f in need)
+			if (what != "" && !(f in seen))
+				printf "%s:%d: %s: no %s: field\n", file, line, what, f
+	}
+	function bad(why) { printf "%s:%d: %s: %s \"%s\" %s\n", FILENAME, FNR, what, tag, val, why }
+	BEGIN { split("Date KernelVersion Contact Description", n); for (i in n) need[n[i]] }
+	FNR == 1 { finish(); what = ""; prev = ""; file = FILENAME }
+	/^What:/ {
+		if (prev != "What") { finish(); split("", seen); what = $2; line = FNR; entries++ }
+		prev = "What"
+		next
+	}
+	/^[A-Z][A-Za-z]*:/ {
+		tag = substr($1, 1, length($1) - 1)
+		seen[tag]
+		prev = tag
+		val = $0
+		sub(/^[^:]*:[ \t]*/, "", val)
+		if (tag == "Date" && val !~ "^(" months ") [0-9][0-9][0-9][0-9]$")
+			bad("is not \"Month YYYY\"")
+		if (tag == "KernelVersion" && val !~ /^[0-9]+\.[0-9]+/)
+			bad("is not a kernel version")
+		if (tag == "Contact" && val !~ /@/)
+			bad("has no mail address")
+		next
+	}
+	!/^[ \t]*$/ { prev = "" }
+	END { finish(); print entries + 0 > "/dev/stderr" }' "$@"
+}
+abi=$(git ls-files -- 'Documentation/ABI/*')
+if [ -z "$abi" ]; then
+	record PASS abi "the series adds no ABI entry"
+else
+	nfiles=$(echo "$abi" | grep -c .)
+	fields=$(abi_fields $abi 2> "$OUT/abi-entries.txt")
+	validate() { # SRC
+		perl "$1/scripts/get_abi.pl" --dir "$1/Documentation/ABI" validate 2>&1 |
+			sed "s|$1/||g" | sort -u
+	}
+	validate "$TREE" > "$OUT/abi-validate-zpci.txt"
+	validate "$BASE" > "$OUT/abi-validate-stock.txt"
+	vnew=$(comm -23 "$OUT/abi-validate-zpci.txt" "$OUT/abi-validate-stock.txt")
+	# The reST build: a srctree with only our entries, the kernel's extension.
+	D=$TOP/$OUT/abi-rest
+	rm -rf "$D"
+	mkdir -p "$D/src" "$D/srctree"
+	ln -s "$TOP/$TREE/scripts" "$D/srctree/scripts"
+	for f in $abi; do
+		mkdir -p "$D/srctree/$(dirname "$f")"
+		cp "$f" "$D/srctree/$f"
+	done
+	printf 'import sys\nsys.path.insert(0, "%s")\nextensions = ["kernel_abi"]\n' \
+		"$TOP/$TREE/Documentation/sphinx" > "$D/src/conf.py"
+	{
+		printf 'ABI entries of the series\n=========================\n\n'
+		for d in $(dirname $abi | sort -u); do
+			printf '.. kernel-abi:: %s\n   :rst:\n\n' "${d#Documentation/}"
+		done
+		printf '.. toctree::\n   :hidden:\n\n'
+	} > "$D/src/index.rst"
+	missing=""
+	for doc in $(grep -ho 'Documentation/[A-Za-z0-9_./-]*\.rst' $abi | sort -u); do
+		[ -f "$TREE/$doc" ] || missing="$missing $doc"
+		doc=${doc#Documentation/}
+		mkdir -p "$D/src/$(dirname "$doc")"
+		printf 'Stub\n====\n' > "$D/src/$doc"
+		echo "   ${doc%.rst}" >> "$D/src/index.rst"
+	done
+	srctree=$D/srctree PYTHONDONTWRITEBYTECODE=1 sphinx-build -q -E -b html \
+		"$D/src" "$D/out" > "$OUT/abi-rest.log" 2>&1 ||
+		echo "sphinx-build failed" >> "$OUT/abi-rest.log"
+	rest=$(grep -E '(WARNING|ERROR|SEVERE|CRITICAL|failed)' "$OUT/abi-rest.log")
+	problems=$(printf '%s\n' "$fields" "$vnew" "$rest" \
+		${missing:+"refers to missing pages:$missing"} | grep .)
+	if [ -z "$problems" ]; then
+		detail="$nfiles files, $(cat "$OUT/abi-entries.txt") entries: README fields"
+		record PASS abi "$detail present, get_abi.pl validate and the reST build clean"
+	else
+		echo "$problems" | sed 's/^/    /'
+		detail="$(echo "$problems" | grep -c .) problems in $nfiles files"
+		record FAIL abi "$detail (fields, get_abi.pl validate, reST: $OUT/abi-rest.log)"
+	fi
+fi
+
+# The series as mails: make series without the per-commit build.
+if SERIES_BUILD=0 SERIES_OUT=$OUT/series bash tools/testing/zpci/make-series.sh \
+	> "$OUT/series.log" 2>&1; then
+	record PASS series "$(tail -n1 "$OUT/series.log" | sed 's/^series: OK //')"
+else
+	grep 'ERROR' "$OUT/series.log" | sed 's/^/    /'
+	record FAIL series "make series (SERIES_BUILD=0) failed: $OUT/series.log"
+fi
 
 exit $failed
