@@ -4,10 +4,13 @@
 #   make          install what is missing, prepare the patched tree, build the kernel
 #   make run      boot the default profile and print the per-function CLP table
 #   make test     every check and test; ends with "N passed, N failed"
-#   make check    sparse, coccinelle, checkpatch, kernel-doc, shadow check
+#   make check    sparse, coccinelle, checkpatch, kernel-doc, htmldocs, ABI entries,
+#                 git am of the series, shadow check
 #   make stock    build the pristine base kernel with the same configuration
 #   make bench    the stock kernel against ours, same configuration, same QEMU:
 #                 build/results/bench.md (table) and bench.png (plot)
+#   make series   git format-patch series + cover letter in build/series/out,
+#                 checked with git am and built at every commit (SERIES_BUILD=0: not built)
 
 ZPCI      := tools/testing/zpci
 VARIANT   ?= test
@@ -16,7 +19,7 @@ KBUILD    := build/kbuild/zpci-$(VARIANT)
 BZIMAGE   := $(KBUILD)/arch/s390/boot/bzImage
 STOCK     := build/kbuild/stock-$(VARIANT)/arch/s390/boot/bzImage
 
-.PHONY: all deps prepare kernel stock initramfs run shell test check bench clean
+.PHONY: all deps prepare kernel stock initramfs run shell test check series bench clean
 
 all: kernel
 	@echo "base version:  $$(cat build/base-version)"
@@ -51,10 +54,14 @@ test: initramfs
 check: kernel
 	@bash $(ZPCI)/check.sh
 
+series: prepare
+	@bash $(ZPCI)/make-series.sh
+
 # BENCH_START: when make bench started, for the report (prerequisites included).
 bench: BENCH_START := $(shell date +%s)
 bench: prepare
 	@BENCH_START=$(BENCH_START) bash $(ZPCI)/bench/bench.sh
 
 clean:
-	rm -rf build/kbuild build/src build/results build/initramfs build/initramfs.cpio.gz build/bench
+	rm -rf build/kbuild build/src build/results build/initramfs build/initramfs.cpio.gz build/bench \
+		build/series/kbuild build/series/out

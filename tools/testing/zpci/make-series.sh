@@ -1,0 +1,418 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make-series.sh (make series): this repository as a git format-patch series
+# against the pristine base, checked the way a maintainer would apply it.
+#
+#   1. build/series/linux: a git repository of the pristine base (commit
+#      tagged "base", made once per base version).  One commit per patch of
+#      patches/series, in order, each with the new files that
+#      tools/testing/zpci/series-map assigns to it, plus the map's own
+#      commits; branch "series".  Fails when a tracked file under arch
+#      drivers include tools Documentation scripts is in no commit.
+#   2. Every file the series adds is in the S390 PCI SUBSYSTEM entry of the
+#      series' MAINTAINERS (scripts/get_maintainer.pl --sections).
+#   3. $SERIES_OUT (default build/series/out): git format-patch with a cover
+#      letter: what, why, base version, the per-commit build, test and
+#      benchmark results (read from build/, never written in here).
+#   4. git am of those mails onto the base (branch "am") must apply every
+#      patch and give the tree of the series.  checkpatch --strict findings
+#      of the mails are counted (list: $SERIES_OUT/checkpatch.txt).
+#   5. Unless SERIES_BUILD=0: the kernel (ARCH=s390, allnoconfig + this
+#      repository's zpci_guest.config + zpci_test.config, bzImage) built at
+#      every commit of "am", incrementally in one build directory
+#      (build/series/kbuild, ccache): "ok|FAIL N SUBJECT" per commit in
+#      $SERIES_OUT/build.txt.
+# The last line printed is a one-line summary.  Exit status 1 on any
+# failure.  The files are those of the working tree that git tracks; a
+# warning names uncommitted changes and untracked files left out.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/../../.." && pwd)
+cd "$TOP"
+BASE=$TOP/build/base/linux-source-6.12
+S=$TOP/build/series
+W=$S/linux
+KB=$S/kbuild
+OUT=$(mkdir -p "${SERIES_OUT:-$S/out}" && cd "${SERIES_OUT:-$S/out}" && pwd)
+MAP=tools/testing/zpci/series-map
+OVERLAY_DIRS="arch drivers include tools Documentation scripts"
+SECTION="S390 PCI SUBSYSTEM"
+SERIES_BUILD=${SERIES_BUILD:-1}
+JOBS=${JOBS:-$(nproc)}
+t_start=$(date +%s)
+
+die() { echo "series: ERROR: $*" >&2; exit 1; }
+[ -f "$BASE/Makefile" ] || die "no pristine base in $BASE: run make prepare first"
+BASEVER=$(cat build/base-version 2>/dev/null || make -s -C "$BASE" kernelversion)
+
+mkdir -p "$S"
+exec 8>"$S/.lock"
+flock 8
+
+dirty=$(git status --porcelain -- patches $OVERLAY_DIRS)
+if [ -n "$dirty" ]; then
+	echo "series: warning: uncommitted changes (tracked files are taken as they are" \
+	     "in the working tree, untracked ones are left out):"
+	echo "$dirty" | sed 's/^/    /'
+fi
+
+# ---- the plan: commits in order, with their files and messages ----------
+PLAN=$S/plan
+rm -rf "$PLAN"
+mkdir -p "$PLAN"
+git ls-files -- $OVERLAY_DIRS > "$PLAN/files"
+python3 - "$MAP" "$PLAN" <<'EOF'
+import fnmatch, os, sys
+
+mapfile, plan = sys.argv[1:3]
+err = []
+series = [l.split()[0] for l in open('patches/series')
+          if l.strip() and not l.startswith('#')]
+steps = {}          # name -> {'kind', 'after', 'pats', 'msg'}
+cur = None
+for ln, line in enumerate(open(mapfile), 1):
+    line = line.rstrip('\n')
+    where = f'{mapfile}:{ln}'
+    if not line.strip() or line.startswith('#'):
+        continue
+    word = line.split()
+    if word[0] == 'patch' and len(word) == 2:
+        if word[1] not in series:
+            err.append(f'{where}: {word[1]} is not in patches/series')
+        cur = steps.setdefault(word[1], {'kind': 'patch', 'pats': [], 'msg': None})
+    elif word[0] == 'commit' and len(word) == 3 and word[2].startswith('after='):
+        after = word[2][len('after='):]
+        if after != '-' and after not in series:
+            err.append(f'{where}: after={after} is not in patches/series')
+        cur = steps.setdefault(word[1], {'kind': 'commit', 'after': after,
+                                         'pats': [], 'msg': []})
+    elif line.startswith('>') and cur and cur['msg'] is not None:
+        cur['msg'].append(line[2:] if line.startswith('> ') else line[1:])
+    elif line[0] in ' \t' and cur:
+        cur['pats'].append(line.strip())
+    else:
+        err.append(f'{where}: cannot parse: {line}')
+
+# Order: patches/series; a map commit right after the patch it names;
+# "after=-" commits after the last patch, or before it when that patch
+# only updates MAINTAINERS (maintainers-*.patch), which names their files.
+extra = lambda p: [n for n, s in steps.items() if s['kind'] == 'commit' and s['after'] == p]
+order = []
+for p in series:
+    if p == series[-1] and p.startswith('maintainers'):
+        order += extra('-')
+    order += [p] + extra(p)
+if not series[-1].startswith('maintainers'):
+    order += extra('-')
+
+# Every tracked file to the first step, in map order, with a matching
+# pattern ("*" matches "/" too).
+files = {n: [] for n in order}
+for f in open(f'{plan}/files').read().split():
+    step = next((n for n, s in steps.items()
+                 if any(fnmatch.fnmatchcase(f, p) for p in s['pats'])), None)
+    if step is None:
+        err.append(f'{f} is in no commit of {mapfile}: add it under the '
+                   'patch whose Makefile/Kconfig line builds it')
+    else:
+        files.setdefault(step, []).append(f)
+for n, s in steps.items():
+    for p in s['pats']:
+        if not any(fnmatch.fnmatchcase(f, p) for f in files.get(n, [])):
+            print(f'series: warning: {mapfile}: pattern {p} ({n}) matches no file')
+
+for i, n in enumerate(order, 1):
+    if n in steps and steps[n]['kind'] == 'commit':
+        msg = '\n'.join(steps[n]['msg'])
+    elif not os.path.isfile(f'patches/{n}'):
+        err.append(f'patches/{n} is in patches/series but does not exist')
+        continue
+    else:
+        msg, sep, _ = open(f'patches/{n}').read().partition('\n---\n')
+        if not sep:
+            err.append(f'patches/{n}: no "---" line after the commit message')
+    if 'Signed-off-by: ' not in msg:
+        err.append(f'{n}: the commit message has no Signed-off-by')
+    kind = steps[n]['kind'] if n in steps else 'patch'
+    with open(f'{plan}/{i}.msg', 'w') as m:
+        m.write(msg.strip() + '\n')
+    with open(f'{plan}/{i}.files', 'w') as m:
+        m.write(''.join(f + '\n' for f in files[n]))
+    with open(f'{plan}/steps', 'a') as m:
+        m.write(f'{i} {kind} {n}\n')
+if err:
+    sys.exit('\n'.join('series: ERROR: ' + e for e in err))
+EOF
+untracked=$(git ls-files -o --exclude-standard -- $OVERLAY_DIRS)
+[ -z "$untracked" ] || echo "series: warning: untracked, not in the series:" $untracked
+
+# ---- the base repository (once per base version) --------------------------
+export GIT_AUTHOR_NAME="zpci-clp developers" GIT_AUTHOR_EMAIL=zpci-clp@localhost
+export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
+g() { git -C "$W" -c core.autocrlf=false -c advice.detachedHead=false "$@"; }
+if [ "$(g tag -l "base-$BASEVER" 2>/dev/null)" != "base-$BASEVER" ]; then
+	echo "series: creating the base repository ($BASEVER) in $W"
+	t0=$(date +%s)
+	rm -rf "$W" "$KB"
+	mkdir -p "$W"
+	cp -a "$BASE/." "$W/"
+	git -C "$W" init -q -b pristine
+	g add -A -f .
+	GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' GIT_COMMITTER_DATE='2000-01-01T00:00:00Z' \
+		g commit -q -m "Linux $BASEVER (Debian linux-source-6.12)"
+	g tag "base-$BASEVER"
+	g tag base
+	echo "series: base repository ready ($(( $(date +%s) - t0 ))s)"
+fi
+# Fixed dates: the same repository state gives the same mails.
+GIT_AUTHOR_DATE=$(git log -1 --format=%cI)
+export GIT_AUTHOR_DATE GIT_COMMITTER_DATE=$GIT_AUTHOR_DATE
+
+# ---- one commit per step ----------------------------------------------------
+g am --abort >/dev/null 2>&1 || true
+g checkout -q -f -B series base
+g clean -q -fdx
+nsteps=$(wc -l < "$PLAN/steps")
+echo "series: base $BASEVER, $nsteps commits"
+while read -r i kind name; do
+	if [ "$kind" = patch ]; then
+		patch -s -p1 -F0 -N --no-backup-if-mismatch -d "$W" < "patches/$name" ||
+			die "patches/$name does not apply at step $i"
+	fi
+	while read -r f; do
+		mkdir -p "$W/$(dirname "$f")"
+		cp "$f" "$W/$f"
+	done < "$PLAN/$i.files"
+	g add -A -f
+	g commit -q -F "$PLAN/$i.msg" || die "step $i ($name) changes nothing"
+	printf '  %2d %-42s %2d new files  %s\n' "$i" "$name" \
+		"$(grep -c . "$PLAN/$i.files")" "$(g log -1 --format=%s)"
+done < "$PLAN/steps"
+
+# ---- MAINTAINERS covers every new file ------------------------------------
+added=$(g diff --name-only --diff-filter=A base series)
+nadded=$(echo "$added" | grep -c .)
+uncovered=$(cd "$W" && for f in $added; do
+	sections=$(perl scripts/get_maintainer.pl --no-git --no-git-fallback --sections \
+		-f "$f" 2>&1)
+	grep -qxF "$SECTION" <<< "$sections" || echo "$f"
+done)
+for f in $uncovered; do
+	echo "series: ERROR: $f is not in the $SECTION entry of MAINTAINERS:" \
+	     "add an F: line to patches/maintainers-zpci-clp.patch" >&2
+done
+[ -z "$uncovered" ] || exit 1
+echo "series: MAINTAINERS: all $nadded new files are in $SECTION"
+
+# ---- format-patch ------------------------------------------------------------
+rm -f "$OUT"/*.patch
+g format-patch -q --cover-letter --no-signature -o "$OUT" base..series
+ncommits=$(g rev-list --count base..series)
+
+# ---- git am onto the base ----------------------------------------------------
+g checkout -q -f --detach base
+mails=("$OUT"/0*.patch)
+if ! g am -q --whitespace=warn "${mails[@]:1}" > "$OUT/am.log" 2>&1; then
+	cat "$OUT/am.log" >&2
+	g am --abort >/dev/null 2>&1 || true
+	die "git am of $OUT onto the base $BASEVER failed (log: $OUT/am.log)"
+fi
+g branch -q -f am HEAD
+[ "$(g rev-parse 'am^{tree}')" = "$(g rev-parse 'series^{tree}')" ] ||
+	die "git am gave a tree that differs from the series (git -C $W diff series am)"
+ws=$(sed -En 's/^warning: ([0-9]+) lines? adds? whitespace errors.*/\1/p' "$OUT/am.log" |
+	awk '{ n += $1 } END { print n + 0 }')
+echo "series: git am: $ncommits patches apply to $BASEVER and give the tree of the series" \
+	"($ws lines with whitespace errors, ${OUT#"$TOP"/}/am.log)"
+
+# ---- checkpatch --strict on the mails: counted, not judged (check.sh judges
+# the new files and the patches).  A finding is "listed" when
+# checkpatch-allow.txt names its file or the quilt patch ("NAME.mail") ---
+ALLOW=tools/testing/zpci/checkpatch-allow.txt
+: > "$OUT/checkpatch.txt"
+for p in "${mails[@]:1}"; do
+	n=${p##*/}
+	step=$(awk -v n="$((10#${n%%-*}))" '$1 == n { print $3 }' "$PLAN/steps")
+	perl "$W/scripts/checkpatch.pl" --strict --no-tree --show-types --terse --showfile -q "$p" |
+		grep -E ': (ERROR|WARNING|CHECK):' | while read -r pos type msg; do
+		file=${pos%%:*}
+		t=${type#*:}
+		t=${t%:}
+		if grep -qE "^($file|$step.mail):$t " "$ALLOW"; then l=listed; else l=unlisted; fi
+		echo "$n $l $pos $type $msg"
+	done >> "$OUT/checkpatch.txt" || true
+done
+cp_counts="$(grep -c . "$OUT/checkpatch.txt") findings"
+cp_counts="$cp_counts ($(grep -c ' unlisted ' "$OUT/checkpatch.txt") not in checkpatch-allow.txt)"
+echo "series: checkpatch --strict on the mails: $cp_counts, ${OUT#"$TOP"/}/checkpatch.txt"
+
+# ---- the kernel built at every commit ----------------------------------------
+failed=0
+if [ "$SERIES_BUILD" != 0 ]; then
+	export ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-
+	CC="${CROSS_COMPILE}gcc"
+	command -v ccache >/dev/null && CC="ccache $CC"
+	export CCACHE_DIR=${CCACHE_DIR:-$TOP/build/ccache} CCACHE_BASEDIR=$TOP
+	frags="$TOP/arch/s390/configs/zpci_guest.config $TOP/arch/s390/configs/zpci_test.config"
+	mkdir -p "$KB"
+	: > "$OUT/build.txt"
+	echo "series: building every commit (bzImage, -j$JOBS, nice 19, $KB)"
+	tb=$(date +%s)
+	i=0
+	for c in $(g rev-list --reverse base..am); do
+		i=$((i + 1))
+		g checkout -q -f --detach "$c"
+		t0=$(date +%s)
+		log=$KB/build-$i.log
+		# (Re)configure at the first commit and where a Kconfig changes.
+		cfg=0
+		if [ $i = 1 ] || [ ! -f "$KB/.config" ] ||
+		   g diff --name-only "$c^" "$c" | grep -q 'Kconfig'; then
+			(cd "$W" && scripts/kconfig/merge_config.sh -n -O "$KB" $frags) \
+				> "$log" 2>&1 || cfg=1
+		fi
+		if [ $cfg = 0 ] && nice -n 19 make -s -k -C "$W" O="$KB" CC="$CC" -j"$JOBS" \
+				bzImage >> "$log" 2>&1; then
+			st=ok
+		else
+			st=FAIL
+			failed=1
+		fi
+		nw=$(grep -c 'warning:' "$log" || true)
+		line="$st $i $(g log -1 --format=%s "$c") ($(( $(date +%s) - t0 ))s, $nw warnings)"
+		echo "  $line"
+		echo "$line" >> "$OUT/build.txt"
+		if [ $st != ok ] || [ "$nw" != 0 ]; then
+			grep -E '(error|warning):|undefined reference|\*\*\* No rule' "$log" |
+				awk '!seen[$0]++ { print "      " $0 }' | head -n 20 || true
+		fi
+	done
+	nok=$(grep -c '^ok ' "$OUT/build.txt" || true)
+	build_summary="$nok of $i commits build ($(( $(date +%s) - tb ))s)"
+	echo "series: built at every commit: $build_summary (logs: $KB/build-N.log)"
+	buildtxt="Built at every commit (ARCH=s390, allnoconfig + zpci_guest.config +
+zpci_test.config, bzImage): $nok of $i commits build."
+	[ $failed = 0 ] || buildtxt="$buildtxt  Patches that do not build:
+$(grep '^FAIL ' "$OUT/build.txt" | cut -d' ' -f2 | paste -sd, | sed 's/,/, /g')."
+else
+	build_summary="not built commit by commit (SERIES_BUILD=0)"
+	buildtxt="Not built commit by commit in this run (SERIES_BUILD=0)."
+fi
+
+# ---- the cover letter ------------------------------------------------------------
+python3 - "$OUT/0000-cover-letter.patch" "$BASEVER" "$buildtxt" <<'EOF'
+import glob, os, re, sys
+
+path, basever, buildtxt = sys.argv[1:4]
+res = 'build/results'
+
+
+def lines(f):
+    return open(f).read().splitlines() if os.path.exists(f) else []
+
+
+def counts(ls):
+    c = {k: sum(l.startswith(k + ' ') for l in ls) for k in ('PASS', 'FAIL', 'SKIP')}
+    s = f"{c['PASS']} passed, {c['FAIL']} failed"
+    return s + (f", {c['SKIP']} skipped" if c['SKIP'] else '')
+
+
+summary = lines(f'{res}/summary.txt')
+hdr = ' '.join(lines(f'{res}/summary.hdr')).lstrip('# ')
+if summary:
+    boots = sorted({l.split()[1].split('/')[0] for l in summary
+                    if not l.split()[1].startswith('static/')})
+    static = [l for l in summary if l.split()[1].startswith('static/')]
+    tests = [f'make test ({hdr}): {counts(summary)}',
+             f'({len(static)} static checks, {len(boots)} guest boots: {" ".join(boots)}).',
+             ''] + ['  ' + l for l in static] + \
+            ['  ' + l for l in summary if l.startswith('FAIL ')]
+else:
+    tests = ['No make test results in build/results/summary.txt.']
+
+# The base kernel on the same profiles (make stock, then zpci_run.py
+# --kernel-name stock), where such results were kept.
+stock = []
+for f in sorted(glob.glob(f'{res}/*-stock/results.txt')):
+    prof = os.path.basename(os.path.dirname(f))[:-len('-stock')]
+    st = [l for l in lines(f) if not l.startswith('#')]
+    ours = [l for l in lines(f'{res}/{prof}-zpci/results.txt') if not l.startswith('#')]
+    fails = sorted({l.split()[2] if len(l.split()) > 2 else l.split()[1]
+                    for l in st if l.startswith('FAIL ')})
+    stock.append(f'  {prof}: base {counts(st)}' +
+                 (f' ({", ".join(fails)})' if fails else '') +
+                 (f'; this series {counts(ours)}' if ours else ''))
+if stock:
+    tests += ['', 'The base kernel, same configuration, same profiles:'] + stock
+
+bench = next((f for f in (f'{res}/bench/summary.txt', f'{res}/bench.md',
+                          f'{res}/bench/bench.md', f'{res}/bench.txt')
+              if os.path.exists(f)), None)
+if bench:
+    benchtxt = [f'Benchmark (make bench, {bench}):', ''] + lines(bench)
+else:
+    benchtxt = ['Benchmark: no make bench results in build/results/ for this series.']
+
+blurb = f'''\
+The s390 zPCI guest driver learns what a PCI function and its function
+group can do from the CLP "query PCI function" and "query PCI function
+group" responses.  Linux {basever} stores several of these values and
+then uses constants in their place (a 128-byte store-block limit instead
+of maxstbl, 4 KiB pages and region-third tables whatever dtsm says),
+trusts every value raw (no range checks, no fallback when an emulated
+group reports 0), queries each group once per function, and checks the
+4 KiB rule of PCI STORE BLOCK on the memory address instead of the PCI
+address, so that some copies to BAR space fail with -ENXIO under QEMU.
+
+This series makes the guest respect every value the hypervisor reports,
+validate it, and fall back, visibly and documented, when a value is
+absent or impossible:
+
+- a capability layer (pci_caps.c, pci_caps_group.c, pci_caps_report.c)
+  decodes and validates both responses once, caches group responses,
+  and records per value what was reported, what is used and why; sysfs
+  (clp/) and debugfs report it, one message per fallback names the field;
+- BAR copies and the MMIO syscalls split stores by the function's
+  maxstbl and the PCI address (pci_store.c);
+- MSI setup respects noi and frees exactly what it allocated; the host
+  bridge is released when a zPCI bus goes away; a function whose
+  bring-up failed returns to standby;
+- the IOMMU domain gets the function's aperture, a DMA mask that ends
+  below the aperture is refused, and dma-iommu flushes its queue before
+  failing an IOVA allocation;
+- VFIO reports the values in effect in the zPCI capabilities;
+- CLP response framing is checked; a test-only CLP response override
+  and fault injection (modelled on CIO_INJECT), KUnit suites,
+  kselftests, a coccinelle rule, config fragments and a QEMU test
+  harness (tools/testing/zpci) that boots device profiles.
+
+Base: Linux {basever} (Debian linux-source-6.12); the series applies
+with git am.
+
+Testing: qemu-system-s390x (TCG), s390-ccw-virtio, virtio functions as
+zPCI functions (emulated group 0xFF), one boot per device profile with
+KUnit and the kselftests of drivers/s390x/zpci; every boot fails on any
+Oops, WARNING, KASAN, kmemleak, lockdep or hung-task report.  Static
+checks: checkpatch --strict, kernel-doc -Wall, sparse C=2 and coccicheck
+against the base, the documentation build.'''
+
+body = '\n'.join([blurb, '', buildtxt, ''] + tests + [''] + benchtxt).rstrip()
+text = open(path).read()
+text = text.replace('*** SUBJECT HERE ***',
+                    's390/pci: respect, validate and report every CLP value')
+text = text.replace('*** BLURB HERE ***', body)
+if '***' in text:
+    sys.exit('series: ERROR: the cover letter still has a placeholder')
+open(path, 'w').write(text)
+EOF
+
+summary="$ncommits patches + cover letter in ${OUT#"$TOP"/}: git am applies them to $BASEVER"
+summary="$summary and gives the series' tree; MAINTAINERS ($SECTION) covers the $nadded new"
+summary="$summary files; checkpatch of the mails: $cp_counts; per-commit build: $build_summary"
+if [ $failed = 0 ]; then
+	echo "series: OK ($(( $(date +%s) - t_start ))s): $summary"
+else
+	echo "series: FAILED ($(( $(date +%s) - t_start ))s): $summary"
+fi
+exit $failed
