@@ -55,6 +55,7 @@ static const struct zpci_caps_field_info zpci_caps_fields[ZPCI_CAPS_NR_FIELDS] =
 	[ZPCI_CAPS_UTIL_STR]	= { "util_str", false },
 	[ZPCI_CAPS_PFIP]	= { "pfip", true },
 	[ZPCI_CAPS_PFGID]	= { "pfgid", true },
+	[ZPCI_CAPS_UID]		= { "uid", true },
 };
 
 static const char * const zpci_caps_sources[] = {
@@ -374,6 +375,7 @@ static void caps_decode_fn_misc(const struct clp_rsp_query_pci *fn,
 		    (u64)fn->pfip[0] << 24 | fn->pfip[1] << 16 |
 		    fn->pfip[2] << 8 | fn->pfip[3]);
 	caps_accept(caps, ZPCI_CAPS_PFGID, fn->pfgid);
+	caps_accept(caps, ZPCI_CAPS_UID, fn->uid);
 }
 
 /**

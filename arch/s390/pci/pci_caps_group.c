@@ -162,7 +162,6 @@ static void zpci_caps_apply(struct zpci_dev *zdev,
 	zdev->pft = fn->pft;
 	zdev->vfn = fn->vfn;
 	zdev->port = fn->port;
-	zdev->uid = fn->uid;
 	zdev->is_physfn = fn->is_physfn;
 	zdev->rid_available = fn->rid_avail;
 	if (zdev->rid_available)
@@ -185,6 +184,7 @@ static void zpci_caps_apply(struct zpci_dev *zdev,
 
 	/* validated values */
 	zdev->pfgid = zpci_caps_get(caps, ZPCI_CAPS_PFGID);
+	zdev->uid = zpci_caps_get(caps, ZPCI_CAPS_UID);
 	zdev->start_dma = zpci_caps_get(caps, ZPCI_CAPS_SDMA);
 	zdev->end_dma = zpci_caps_get(caps, ZPCI_CAPS_EDMA);
 	zdev->dma_mask = zpci_caps_get(caps, ZPCI_CAPS_DASM);
@@ -226,6 +226,38 @@ int zpci_caps_check_len(const char *what, struct clp_rsp_hdr *hdr, size_t size)
 		pr_warn("%s: response length %u of %zu: fields past it taken as not reported\n",
 			what, len, size);
 	return rc < 0 ? -EIO : 0;
+}
+
+/**
+ * zpci_caps_check_uid() - refuse a UID that cannot be the PCI domain
+ * @zdev: the function being added, with @zdev->caps decoded
+ *
+ * With UID checking on, the UID is the function's PCI domain: it must fit
+ * the 16-bit domain number and no function already added may have it.
+ * zpci_add_device() calls this first, when the functions found by the
+ * same scan before this one are on the zPCI list.  A zero UID is left to
+ * zpci_alloc_domain(), which turns UID checking off.
+ *
+ * Context: process context, zpci_add_remove_lock held.
+ * Return: 0 if the UID can be used, -EEXIST if the function is refused.
+ */
+int zpci_caps_check_uid(struct zpci_dev *zdev)
+{
+	u32 uid = zpci_caps_get(&zdev->caps, ZPCI_CAPS_UID);
+	u32 other;
+
+	if (!zpci_unique_uid || !uid)
+		return 0;
+	if (uid > U16_MAX)
+		pr_err("fid %x: refused: uid 0x%x is not a PCI domain (UID checking on)\n",
+		       zdev->fid, uid);
+	else if (zpci_uid_in_use(uid, zdev, &other))
+		pr_err("fid %x: refused: uid 0x%x is already used by fid %x (UID checking on)\n",
+		       zdev->fid, uid, other);
+	else
+		return 0;
+	zdev->caps.flags |= ZPCI_CAPS_F_REFUSED;
+	return -EEXIST;
 }
 
 /**

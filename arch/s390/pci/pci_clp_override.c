@@ -50,6 +50,7 @@ static const struct clp_override_field clp_override_fields[] = {
 	{ ZPCI_CAPS_SDMA,	CLP_OVR_FN,	U64_MAX },
 	{ ZPCI_CAPS_EDMA,	CLP_OVR_FN,	U64_MAX },
 	{ ZPCI_CAPS_PFGID,	CLP_OVR_FN,	U8_MAX },
+	{ ZPCI_CAPS_UID,	CLP_OVR_FN,	U32_MAX },
 	{ ZPCI_CAPS_FMB_LEN,	CLP_OVR_FN,	U8_MAX },
 	{ ZPCI_CAPS_BAR0_SIZE,	CLP_OVR_FN,	U8_MAX },
 	{ ZPCI_CAPS_BAR1_SIZE,	CLP_OVR_FN,	U8_MAX },
@@ -226,6 +227,8 @@ static u64 clp_override_read(const struct clp_rsp_query_pci *fn,
 		return fn->edma;
 	case ZPCI_CAPS_PFGID:
 		return fn->pfgid;
+	case ZPCI_CAPS_UID:
+		return fn->uid;
 	case ZPCI_CAPS_FMB_LEN:
 		return fn->fmb_len;
 	case ZPCI_CAPS_BAR0_SIZE ... ZPCI_CAPS_BAR5_SIZE:
@@ -269,6 +272,9 @@ static void clp_override_write(struct clp_rsp_query_pci *fn,
 		break;
 	case ZPCI_CAPS_PFGID:
 		fn->pfgid = v;
+		break;
+	case ZPCI_CAPS_UID:
+		fn->uid = v;
 		break;
 	case ZPCI_CAPS_FMB_LEN:
 		fn->fmb_len = v;

@@ -55,6 +55,8 @@ enum zpci_caps_source {
  * @ZPCI_CAPS_UTIL_STR: utility string available (function)
  * @ZPCI_CAPS_PFIP: function internal path, four segments (function)
  * @ZPCI_CAPS_PFGID: function group id (function)
+ * @ZPCI_CAPS_UID: user-defined function id, the PCI domain with UID
+ *	checking on (function)
  * @ZPCI_CAPS_NR_FIELDS: number of fields
  */
 enum zpci_caps_field {
@@ -80,6 +82,7 @@ enum zpci_caps_field {
 	ZPCI_CAPS_UTIL_STR,
 	ZPCI_CAPS_PFIP,
 	ZPCI_CAPS_PFGID,
+	ZPCI_CAPS_UID,
 	ZPCI_CAPS_NR_FIELDS,
 };
 
@@ -180,6 +183,7 @@ int zpci_caps_rsp_trim(struct clp_rsp_hdr *hdr, size_t size);
 
 /* Glue: group cache, messages, zdev update (pci_caps_group.c) */
 int zpci_caps_setup(struct zpci_dev *zdev, struct clp_rsp_query_pci *fn);
+int zpci_caps_check_uid(struct zpci_dev *zdev);
 int clp_query_pci_fngrp(u8 pfgid, struct clp_rsp_query_pci_grp *grp);
 int zpci_caps_check_len(const char *what, struct clp_rsp_hdr *hdr, size_t size);
 

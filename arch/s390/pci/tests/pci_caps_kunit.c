@@ -308,6 +308,7 @@ static void caps_check_reported(struct kunit *test, const struct caps_case *c,
 	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_MSIA].reported, (u64)c->grp.msia);
 	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_MAXSTBL].reported, (u64)c->grp.maxstbl);
 	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_MUI].reported, (u64)c->grp.mui);
+	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_UID].reported, (u64)c->fn.uid);
 	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_FMB_LEN].reported,
 			4 * (u64)c->fn.fmb_len);
 	for (i = 0; i < PCI_STD_NUM_BARS; i++)
