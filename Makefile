@@ -9,6 +9,8 @@
 #   make stock    build the pristine base kernel with the same configuration
 #   make bench    the stock kernel against ours, same configuration, same QEMU:
 #                 build/results/bench.md (table) and bench.png (plot)
+#   make soak     the full hot-plug soak (profile soak-full, 100 cycles) on the
+#                 KASAN kernel
 #   make series   git format-patch series + cover letter in build/series/out,
 #                 checked with git am and built at every commit (SERIES_BUILD=0: not built)
 
@@ -19,7 +21,7 @@ KBUILD    := build/kbuild/zpci-$(VARIANT)
 BZIMAGE   := $(KBUILD)/arch/s390/boot/bzImage
 STOCK     := build/kbuild/stock-$(VARIANT)/arch/s390/boot/bzImage
 
-.PHONY: all deps prepare kernel stock initramfs run shell test check series bench clean
+.PHONY: all deps prepare kernel stock initramfs run shell test check soak series bench clean
 
 all: kernel
 	@echo "base version:  $$(cat build/base-version)"
@@ -53,6 +55,12 @@ test: initramfs
 
 check: kernel
 	@bash $(ZPCI)/check.sh
+
+# The full hot-plug soak: 100 cycles under load on the KASAN kernel.
+soak:
+	@$(MAKE) --no-print-directory initramfs VARIANT=kasan
+	@python3 $(ZPCI)/zpci_run.py --kernel build/kbuild/zpci-kasan/arch/s390/boot/bzImage \
+		--kernel-name kasan soak-full
 
 series: prepare
 	@bash $(ZPCI)/make-series.sh

@@ -27,7 +27,8 @@ cp tools/testing/zpci/guest/init "$OUT/root/init"
 cp tools/testing/zpci/guest/zpci_report tools/testing/zpci/guest/hotplug_cycle \
 	tools/testing/zpci/guest/clp_expect tools/testing/zpci/guest/dma_stress \
 	tools/testing/zpci/guest/net_traffic tools/testing/zpci/guest/msi_rebind \
-	tools/testing/zpci/guest/clp_fail_nth "$OUT/root/tests/"
+	tools/testing/zpci/guest/clp_fail_nth tools/testing/zpci/guest/hotplug_soak \
+	"$OUT/root/tests/"
 for p in "$OUT"/selftests/*; do
 	[ -x "$p" ] && [ -f "$p" ] && cp "$p" "$OUT/root/tests/"
 done
