@@ -243,8 +243,9 @@ for p in "${mails[@]:1}"; do
 		echo "$n $l $pos $type $msg"
 	done >> "$OUT/checkpatch.txt" || true
 done
-cp_counts="$(grep -c . "$OUT/checkpatch.txt") findings"
-cp_counts="$cp_counts ($(grep -c ' unlisted ' "$OUT/checkpatch.txt") not in checkpatch-allow.txt)"
+cp_counts="$(grep -c . "$OUT/checkpatch.txt" || true) findings"
+unlisted=$(grep -c ' unlisted ' "$OUT/checkpatch.txt" || true)
+cp_counts="$cp_counts ($unlisted not in checkpatch-allow.txt)"
 echo "series: checkpatch --strict on the mails: $cp_counts, ${OUT#"$TOP"/}/checkpatch.txt"
 
 # ---- the kernel built at every commit ----------------------------------------
