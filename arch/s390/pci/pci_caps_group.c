@@ -248,16 +248,17 @@ int zpci_caps_check_uid(struct zpci_dev *zdev)
 
 	if (!zpci_unique_uid || !uid)
 		return 0;
-	if (uid > U16_MAX)
+	if (uid > U16_MAX) {
 		pr_err("fid %x: refused: uid 0x%x is not a PCI domain (UID checking on)\n",
 		       zdev->fid, uid);
-	else if (zpci_uid_in_use(uid, zdev, &other))
+		return -EEXIST;
+	}
+	if (zpci_uid_in_use(uid, zdev, &other)) {
 		pr_err("fid %x: refused: uid 0x%x is already used by fid %x (UID checking on)\n",
 		       zdev->fid, uid, other);
-	else
-		return 0;
-	zdev->caps.flags |= ZPCI_CAPS_F_REFUSED;
-	return -EEXIST;
+		return -EEXIST;
+	}
+	return 0;
 }
 
 /**
