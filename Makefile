@@ -9,6 +9,8 @@
 #   make stock    build the pristine base kernel with the same configuration
 #   make bench    the stock kernel against ours, same configuration, same QEMU:
 #                 build/results/bench.md (table) and bench.png (plot)
+#   make hostile  every variant of profile hostile: one impossible CLP value per
+#                 boot, and all at once (make test boots only that last one)
 #   make soak     the full hot-plug soak (profile soak-full, 100 cycles) on the
 #                 KASAN kernel
 #   make series   git format-patch series + cover letter in build/series/out,
@@ -21,7 +23,7 @@ KBUILD    := build/kbuild/zpci-$(VARIANT)
 BZIMAGE   := $(KBUILD)/arch/s390/boot/bzImage
 STOCK     := build/kbuild/stock-$(VARIANT)/arch/s390/boot/bzImage
 
-.PHONY: all deps prepare kernel stock initramfs run shell test check soak series bench clean
+.PHONY: all deps prepare kernel stock initramfs run shell test check hostile soak series bench clean
 
 all: kernel
 	@echo "base version:  $$(cat build/base-version)"
@@ -55,6 +57,10 @@ test: initramfs
 
 check: kernel
 	@bash $(ZPCI)/check.sh
+
+# Every variant of profile hostile, one boot each.
+hostile: initramfs
+	@python3 $(ZPCI)/zpci_run.py --kernel $(BZIMAGE) hostile
 
 # The full hot-plug soak: 100 cycles under load on the KASAN kernel.
 soak:

@@ -108,14 +108,19 @@ def read_profile(path):
     return cp
 
 
-def load_profiles(path):
+def load_profiles(path, only=None):
     """The boots of a profile file: one, or one per [variant NAME] section.
 
     A variant boots the profile's functions with the keys of its section
-    replacing those of [profile]; it is named PROFILE.NAME.
+    replacing those of [profile]; it is named PROFILE.NAME.  With @only,
+    just that variant boots.
     """
     variants = [sec.split(None, 1)[1] for sec in read_profile(path).sections()
                 if sec.startswith('variant ')]
+    if only is not None:
+        if only not in variants:
+            raise KeyError(f'{path}: no [variant {only}]')
+        variants = [only]
     if not variants:
         return [Profile(path)]
     return [Profile(path, v) for v in variants]
@@ -449,7 +454,8 @@ def base_version():
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('profiles', nargs='+', help='profile names or .ini paths')
+    ap.add_argument('profiles', nargs='+',
+                    help='profile names (NAME.VARIANT: one variant) or .ini paths')
     ap.add_argument('--kernel', required=True, help='bzImage to boot')
     ap.add_argument('--kernel-name', default='zpci', help='label for results')
     ap.add_argument('--initrd', default=os.path.join(TOP, 'build/initramfs.cpio.gz'))
@@ -462,8 +468,13 @@ def main():
 
     failed = 0
     for name in args.profiles:
-        path = name if name.endswith('.ini') else os.path.join(PROFILES, name + '.ini')
-        for prof in load_profiles(path):
+        # NAME.VARIANT boots one variant of the profile NAME.
+        base, _, only = name.partition('.')
+        if name.endswith('.ini'):
+            path, only = name, ''
+        else:
+            path = os.path.join(PROFILES, base + '.ini')
+        for prof in load_profiles(path, only or None):
             if args.tests is not None:
                 prof.tests = args.tests.split()
             boot = Boot(prof, args.kernel, args.initrd, args.kernel_name, args.shell,
