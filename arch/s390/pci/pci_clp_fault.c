@@ -171,11 +171,6 @@ static int clp_fault_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int clp_fault_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, clp_fault_show, NULL);
-}
-
 static ssize_t clp_fault_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
@@ -189,14 +184,7 @@ static ssize_t clp_fault_write(struct file *file, const char __user *ubuf,
 	return clp_fault_arm(buf) ?: count;
 }
 
-static const struct file_operations clp_fault_fops = {
-	.owner		= THIS_MODULE,
-	.open		= clp_fault_open,
-	.read		= seq_read,
-	.write		= clp_fault_write,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(clp_fault);
 
 /**
  * zpci_clp_fault_debugfs_init() - create pci/clp_fault

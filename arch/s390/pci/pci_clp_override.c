@@ -216,9 +216,9 @@ static void clp_override_clear(void)
 }
 
 /* Read a response field as the decoder will. */
-static u64 clp_override_read(const struct clp_rsp_query_pci *fn,
-			     const struct clp_rsp_query_pci_grp *grp,
-			     enum zpci_caps_field field)
+static u64 clp_override_get_field(const struct clp_rsp_query_pci *fn,
+				  const struct clp_rsp_query_pci_grp *grp,
+				  enum zpci_caps_field field)
 {
 	switch (field) {
 	case ZPCI_CAPS_SDMA:
@@ -259,9 +259,9 @@ static u64 clp_override_read(const struct clp_rsp_query_pci *fn,
 }
 
 /* Write a response field; @v fits (checked at parse time). */
-static void clp_override_write(struct clp_rsp_query_pci *fn,
-			       struct clp_rsp_query_pci_grp *grp,
-			       enum zpci_caps_field field, u64 v)
+static void clp_override_set_field(struct clp_rsp_query_pci *fn,
+				   struct clp_rsp_query_pci_grp *grp,
+				   enum zpci_caps_field field, u64 v)
 {
 	switch (field) {
 	case ZPCI_CAPS_SDMA:
@@ -344,8 +344,8 @@ static unsigned long clp_override_apply(u32 fid, u8 pfgid,
 		    by_grp && (by_grp->set & BIT(i)) ? by_grp : NULL;
 		if (!o)
 			continue;
-		old = clp_override_read(fn, grp, f->field);
-		clp_override_write(fn, grp, f->field, o->val[i]);
+		old = clp_override_get_field(fn, grp, f->field);
+		clp_override_set_field(fn, grp, f->field, o->val[i]);
 		replaced |= BIT(f->field);
 		pr_info("fid %x: CLP override (%s %x): %s 0x%llx->0x%llx\n",
 			fid, o->by_group ? "pfgid" : "fid", o->id,
@@ -406,15 +406,9 @@ static int clp_override_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int clp_override_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, clp_override_show, NULL);
-}
-
 /* Write "clear" to drop every override, or entries to add them. */
-static ssize_t clp_override_write_file(struct file *file,
-				       const char __user *ubuf, size_t len,
-				       loff_t *ppos)
+static ssize_t clp_override_write(struct file *file, const char __user *ubuf,
+				  size_t len, loff_t *ppos)
 {
 	char *buf;
 	int rc;
@@ -436,14 +430,7 @@ static ssize_t clp_override_write_file(struct file *file,
 	return rc ? rc : len;
 }
 
-static const struct file_operations clp_override_fops = {
-	.owner		= THIS_MODULE,
-	.open		= clp_override_open,
-	.read		= seq_read,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-	.write		= clp_override_write_file,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(clp_override);
 
 /**
  * zpci_clp_override_debugfs_init() - create pci/clp_override
