@@ -251,7 +251,10 @@ def parse_tap(lines):
         if not m or m.group(1):
             continue
         status = 'SKIP' if m.group(6) else ('PASS' if m.group(2) == 'ok' else 'FAIL')
-        out.append((status, m.group(4)))
+        desc = m.group(4)
+        # a skip says why
+        why = re.sub(r'^\s+#\s*(SKIP|skip)\s*', '', m.group(5) or '')
+        out.append((status, f'{desc}: {why}' if status == 'SKIP' and why else desc))
     return out
 
 

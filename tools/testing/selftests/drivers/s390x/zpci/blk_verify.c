@@ -4,13 +4,18 @@
  * pattern, drop the page cache, read it back (buffered and O_DIRECT) and
  * compare checksums and bytes.
  *
- * Environment: ZPCI_BLK_DEV (default /dev/vda), ZPCI_BLK_MIB (default 64).
+ * Environment: ZPCI_BLK_DEV (default /dev/vda), ZPCI_BLK_MIB (default 64),
+ * ZPCI_BLK_FRAMES=1: the function's group offers 1 MiB frames, and the
+ * huge-buffer test must see its I/O mapped through them.
  *
  * A slow guest (KASAN, one CPU, DMA load beside it) is not a wrong result:
  * each test may take BLK_TIMEOUT seconds, not the harness's 30.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <linux/fs.h>
 
 #include "../../../kselftest_harness.h"
@@ -150,6 +156,116 @@ TEST_F_TIMEOUT(blk, direct_io, BLK_TIMEOUT)
 {
 	read_back(_metadata, self->dev, O_DIRECT, self->bytes, self->seed,
 		  self->written_sum, self->buf);
+}
+
+/*
+ * The "Mapped 1M frames" counter of the zPCI function behind @dev
+ * (debugfs pci/<function>/statistics); -1 when it cannot be read.
+ */
+static long long mapped_frames(const char *dev)
+{
+	char link[PATH_MAX], real[PATH_MAX], line[256];
+	long long n = -1;
+	FILE *f;
+
+	/* /sys/block/vda/device is the virtio device; its parent the function */
+	snprintf(link, sizeof(link), "/sys/block/%s/device/..", basename((char *)dev));
+	if (!realpath(link, real))
+		return -1;
+	snprintf(link, sizeof(link), "/sys/kernel/debug/pci/%s/statistics", basename(real));
+	f = fopen(link, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "Mapped 1M frames:"))
+			n = strtoll(strchr(line, ':') + 1, NULL, 0);
+	fclose(f);
+	return n;
+}
+
+/* The number after @key at the start of a line of @path, or -1 */
+static long long read_number(const char *path, const char *key)
+{
+	long long n = -1;
+	char line[256];
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (n < 0 && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)))
+			n = strtoll(line + strlen(key), NULL, 0);
+	fclose(f);
+	return n;
+}
+
+/*
+ * O_DIRECT both ways through a 1 MiB-aligned buffer: the fixture's data
+ * read into it (the device writes), then a new pattern written from it
+ * (the device reads) and read back through the page cache.  With a
+ * transparent huge page behind it (a 1 MiB segment on s390, needs
+ * EDAT-1) each 1 MiB request is one physically contiguous, aligned
+ * segment, which the IOMMU maps with one 1 MiB frame when the function's
+ * group offers them: ZPCI_BLK_FRAMES=1 asks for that to be checked, and
+ * skips the test when the guest has no huge page to give.
+ */
+TEST_F_TIMEOUT(blk, direct_io_both_ways_1m_buffer, BLK_TIMEOUT)
+{
+	const char *want = getenv("ZPCI_BLK_FRAMES");
+	bool frames = want && !strcmp(want, "1");
+	long long before, after, huge_kb;
+	uint64_t state, sum;
+	size_t off;
+	char *map;
+	void *buf;
+	int fd;
+
+	map = mmap(NULL, 2 * CHUNK, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	buf = (void *)(((uintptr_t)map + CHUNK - 1) & ~(CHUNK - 1));
+	/* fails without CONFIG_TRANSPARENT_HUGEPAGE: then no huge page */
+	madvise(buf, CHUNK, MADV_HUGEPAGE);
+	memset(buf, 0, CHUNK);
+	huge_kb = read_number("/proc/self/smaps_rollup", "AnonHugePages:");
+	if (frames && huge_kb < (long long)(CHUNK >> 10)) {
+		munmap(map, 2 * CHUNK);
+		SKIP(return, "ZPCI_BLK_FRAMES=1, but no 1 MiB huge page behind the buffer (AnonHugePages %lld kB): the CPU has no EDAT-1, as QEMU's TCG models",
+		     huge_kb);
+	}
+	before = mapped_frames(self->dev);
+
+	/* device -> memory */
+	read_back(_metadata, self->dev, O_DIRECT, self->bytes, self->seed,
+		  self->written_sum, buf);
+
+	/* memory -> device, checked through the page cache */
+	state = self->seed ^ 0x5a5a5a5a5a5a5a5aULL;
+	sum = 0xcbf29ce484222325ULL;
+	fd = open(self->dev, O_WRONLY | O_DIRECT);
+	ASSERT_LE(0, fd);
+	for (off = 0; off < self->bytes; off += CHUNK) {
+		fill(buf, CHUNK / 8, &state);
+		sum = checksum(sum, buf, CHUNK / 8);
+		ASSERT_EQ(CHUNK, pwrite(fd, buf, CHUNK, off));
+	}
+	ASSERT_EQ(0, fsync(fd));
+	close(fd);
+	after = mapped_frames(self->dev);
+	drop_caches(_metadata);
+	read_back(_metadata, self->dev, 0, self->bytes,
+		  self->seed ^ 0x5a5a5a5a5a5a5a5aULL, sum, self->buf);
+	munmap(map, 2 * CHUNK);
+
+	TH_LOG("huge page: %s; 1 MiB frames mapped for %s during the test: %lld (%lld -> %lld)",
+	       huge_kb >= (long long)(CHUNK >> 10) ? "yes" : "no",
+	       self->dev, after - before, before, after);
+	if (frames) {
+		ASSERT_LE(0, before) TH_LOG("no pci/<function>/statistics in debugfs");
+		/* at least one frame per MiB moved in each direction */
+		EXPECT_LE((long long)(2 * self->bytes / CHUNK), after - before);
+	}
 }
 
 TEST_HARNESS_MAIN
