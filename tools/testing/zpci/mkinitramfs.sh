@@ -24,6 +24,7 @@ make -s -C "$TREE/tools/testing/selftests/drivers/s390x/zpci" \
 	CC=s390x-linux-gnu-gcc >/dev/null
 cp "$BUSYBOX" "$OUT/root/bin/busybox"
 cp tools/testing/zpci/guest/init "$OUT/root/init"
+cp tools/testing/zpci/guest/lib.sh "$OUT/root/etc/zpci/lib.sh"
 cp tools/testing/zpci/guest/zpci_report tools/testing/zpci/guest/hotplug_cycle \
 	tools/testing/zpci/guest/clp_expect tools/testing/zpci/guest/dma_stress \
 	tools/testing/zpci/guest/net_traffic tools/testing/zpci/guest/msi_rebind \
