@@ -231,7 +231,8 @@ TEST_F_TIMEOUT(blk, direct_io_both_ways_1m_buffer, BLK_TIMEOUT)
 	huge_kb = read_number("/proc/self/smaps_rollup", "AnonHugePages:");
 	if (frames && huge_kb < (long long)(CHUNK >> 10)) {
 		munmap(map, 2 * CHUNK);
-		SKIP(return, "ZPCI_BLK_FRAMES=1, but no 1 MiB huge page behind the buffer (AnonHugePages %lld kB): the CPU has no EDAT-1, as QEMU's TCG models",
+		SKIP(return,
+		     "no huge page (AnonHugePages %lld kB): the CPU lacks EDAT-1 (QEMU TCG)",
 		     huge_kb);
 	}
 	before = mapped_frames(self->dev);
