@@ -128,6 +128,92 @@ u64 zpci_caps_dt_limit(unsigned int dt)
 EXPORT_SYMBOL_IF_KUNIT(zpci_caps_dt_limit);
 
 /**
+ * caps_dtsm_in_effect() - the designation types the guest may build
+ * @dtsm: dtsm as reported
+ *
+ * Return: the reported region-table types (region-third, -second,
+ * -first), or region-third alone when none of them is reported.
+ */
+static u64 caps_dtsm_in_effect(u64 dtsm)
+{
+	return (dtsm & ZPCI_CAPS_BUILT_DTSM) ?: ZPCI_CAPS_GUEST_DTSM;
+}
+
+/**
+ * caps_largest_dt() - the designation type of largest capacity in a mask
+ * @dtsm: a non-empty mask of ZPCI_CAPS_DTSM_BIT() bits
+ *
+ * Return: the designation type (the lowest bit set is the largest type).
+ */
+static unsigned int caps_largest_dt(u64 dtsm)
+{
+	return 7 - __ffs(dtsm);
+}
+
+/**
+ * zpci_caps_table_dt() - the translation-table type for an aperture
+ * @caps: decoded capabilities
+ * @end: last DMA address the tables must translate
+ *
+ * The smallest type in effect whose tables reach @end, so that a table
+ * walk has no more levels than the aperture needs; the largest type in
+ * effect if none reaches it (the aperture in effect never goes beyond it).
+ *
+ * Return: the designation type (1 region-third, 2 region-second,
+ * 3 region-first).
+ */
+unsigned int zpci_caps_table_dt(const struct zpci_caps *caps, u64 end)
+{
+	u64 dtsm = caps_dtsm_in_effect(zpci_caps_get(caps, ZPCI_CAPS_DTSM));
+	unsigned int dt;
+
+	for (dt = ZPCI_IOTA_RTTO; dt <= ZPCI_IOTA_RFTO; dt++)
+		if ((dtsm & ZPCI_CAPS_DTSM_BIT(dt)) && end <= zpci_caps_dt_limit(dt))
+			return dt;
+	return caps_largest_dt(dtsm);
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_table_dt);
+
+/**
+ * zpci_caps_refuse_dt() - the hypervisor refused a table type
+ * @caps: decoded capabilities
+ * @dt: the designation type refused, not region-third
+ *
+ * Takes @dt out of dtsm in effect (region-third remains when nothing else
+ * does) and keeps the aperture inside the largest type left: edma in
+ * effect is cut to its capacity, and a dasm derived from the aperture is
+ * derived again.  Every value changed becomes a fallback.
+ *
+ * Return: true if the function still has a DMA aperture, false if sdma
+ * lies beyond what the remaining types translate (ZPCI_CAPS_F_REFUSED is
+ * then set).
+ */
+bool zpci_caps_refuse_dt(struct zpci_caps *caps, unsigned int dt)
+{
+	struct zpci_caps_value *dtsm = &caps->val[ZPCI_CAPS_DTSM];
+	struct zpci_caps_value *edma = &caps->val[ZPCI_CAPS_EDMA];
+	struct zpci_caps_value *dasm = &caps->val[ZPCI_CAPS_DASM];
+	u64 limit;
+
+	if (dt == ZPCI_CAPS_GUEST_DT || !(dtsm->effective & ZPCI_CAPS_DTSM_BIT(dt)))
+		return !(caps->flags & ZPCI_CAPS_F_REFUSED);
+	dtsm->effective = caps_dtsm_in_effect(dtsm->effective & ~ZPCI_CAPS_DTSM_BIT(dt));
+	dtsm->source = ZPCI_CAPS_SRC_FALLBACK;
+
+	limit = zpci_caps_dt_limit(caps_largest_dt(dtsm->effective));
+	if (edma->effective > limit) {
+		edma->effective = limit;
+		edma->source = ZPCI_CAPS_SRC_FALLBACK;
+		if (dasm->source == ZPCI_CAPS_SRC_FALLBACK)
+			dasm->effective = GENMASK_ULL(fls64(limit) - 1, 0);
+	}
+	if (zpci_caps_get(caps, ZPCI_CAPS_SDMA) > edma->effective)
+		caps->flags |= ZPCI_CAPS_F_REFUSED;
+	return !(caps->flags & ZPCI_CAPS_F_REFUSED);
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_refuse_dt);
+
+/**
  * zpci_caps_bus_speed() - PCI bus speed implied by the version in effect
  * @caps: decoded capabilities
  *
@@ -190,14 +276,15 @@ static enum zpci_caps_source caps_src(bool fallback)
  * @grp: raw query-group response
  * @caps: decoded capabilities
  *
- * Keeps the DMA aperture inside the table capacity and the mask, page
- * aligned; sets ZPCI_CAPS_F_REFUSED if no page remains.
+ * Keeps the DMA aperture inside the capacity of the largest table type in
+ * effect and inside the mask, page aligned; sets ZPCI_CAPS_F_REFUSED if
+ * no page remains.
  */
 static void caps_decode_dma(const struct clp_rsp_query_pci *fn,
 			    const struct clp_rsp_query_pci_grp *grp,
 			    struct zpci_caps *caps)
 {
-	u64 limit = zpci_caps_dt_limit(ZPCI_CAPS_GUEST_DT);
+	u64 limit = zpci_caps_dt_limit(caps_largest_dt(caps_dtsm_in_effect(grp->dtsm)));
 	u64 sdma = fn->sdma, edma = fn->edma, dasm = grp->dasm;
 	bool start_fb = false, end_fb = false, mask_fb = false;
 	bool empty = false;
@@ -314,12 +401,8 @@ static void caps_decode_group_misc(const struct clp_rsp_query_pci_grp *grp,
 	u64 dtsm = grp->dtsm;
 
 	/* in effect: the designation types offered that the guest builds */
-	if (dtsm & ZPCI_CAPS_GUEST_DTSM)
-		caps_set(caps, ZPCI_CAPS_DTSM, dtsm, ZPCI_CAPS_GUEST_DTSM,
-			 ZPCI_CAPS_SRC_CLP);
-	else
-		caps_set(caps, ZPCI_CAPS_DTSM, dtsm, ZPCI_CAPS_GUEST_DTSM,
-			 ZPCI_CAPS_SRC_FALLBACK);
+	caps_set(caps, ZPCI_CAPS_DTSM, dtsm, caps_dtsm_in_effect(dtsm),
+		 caps_src(!(dtsm & ZPCI_CAPS_BUILT_DTSM)));
 
 	caps_accept(caps, ZPCI_CAPS_FRAME, grp->frame);
 	caps_accept(caps, ZPCI_CAPS_REFRESH, grp->refresh);

@@ -94,9 +94,15 @@ enum zpci_caps_field {
 
 /* Designation-type support bits in dtsm: the bit for type @dt */
 #define ZPCI_CAPS_DTSM_BIT(dt)	(0x80 >> (dt))
-/* Designation type the guest builds tables for (region-third) */
+/*
+ * Designation type assumed when the group offers none the guest builds
+ * (region-third: what Linux always built, the one type QEMU 7.2 takes)
+ */
 #define ZPCI_CAPS_GUEST_DT	1
 #define ZPCI_CAPS_GUEST_DTSM	ZPCI_CAPS_DTSM_BIT(ZPCI_CAPS_GUEST_DT)
+/* Types the guest builds tables for: region-third, -second and -first */
+#define ZPCI_CAPS_BUILT_DTSM	(ZPCI_CAPS_DTSM_BIT(1) | ZPCI_CAPS_DTSM_BIT(2) | \
+				 ZPCI_CAPS_DTSM_BIT(3))
 
 /* Store-block limits (bytes): PCISTB needs > 8, a multiple of 8, <= 4 KiB */
 #define ZPCI_CAPS_STB_SINGLE	8
@@ -178,6 +184,8 @@ const char *zpci_caps_source_name(enum zpci_caps_source source);
 bool zpci_caps_field_is_hex(enum zpci_caps_field field);
 int zpci_caps_bus_speed(const struct zpci_caps *caps);
 u64 zpci_caps_dt_limit(unsigned int dt);
+unsigned int zpci_caps_table_dt(const struct zpci_caps *caps, u64 end);
+bool zpci_caps_refuse_dt(struct zpci_caps *caps, unsigned int dt);
 int zpci_caps_list_entries(const struct clp_rsp_list_pci *rsp, u16 avail);
 int zpci_caps_rsp_trim(struct clp_rsp_hdr *hdr, size_t size);
 
@@ -186,6 +194,9 @@ int zpci_caps_setup(struct zpci_dev *zdev, struct clp_rsp_query_pci *fn);
 int zpci_caps_check_uid(struct zpci_dev *zdev);
 int clp_query_pci_fngrp(u8 pfgid, struct clp_rsp_query_pci_grp *grp);
 int zpci_caps_check_len(const char *what, struct clp_rsp_hdr *hdr, size_t size);
+
+/* Table type the hypervisor takes (pci_caps_table.c) */
+unsigned int zpci_caps_probe_table(struct zpci_dev *zdev);
 
 /* Report: sysfs and debugfs (pci_caps_report.c) */
 extern const struct attribute_group zpci_clp_attr_group;

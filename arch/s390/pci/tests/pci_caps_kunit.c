@@ -21,8 +21,9 @@
 #define QEMU_SDMA	0x100000000ULL
 #define QEMU_EDMA	0x1ffffffffffffffULL
 #define QEMU_MSIA	0xfe00000000000000ULL
-/* last address a region-third table translates */
+/* last address a region-third and a region-second table translates */
 #define RT_LIMIT	0x3ffffffffffULL
+#define RS_LIMIT	0x1fffffffffffffULL
 #define FMB_WORDS	(sizeof(struct zpci_fmb) / sizeof(u32))
 
 /* A query-function response; virtio-pci BAR layout (BAR1 4K, BAR4 16K) */
@@ -264,9 +265,43 @@ static const struct caps_case caps_cases[] = {
 		.fn = QEMU_FN, .grp = QEMU_GRP_DTSM(0x80),
 		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_DTSM] = X(0x40, FB) },
 	}, {
-		.desc = "dtsm 0xf0: region-third used",
+		.desc = "dtsm 0xf0: region-third, -second and -first; edma as reported",
 		.fn = QEMU_FN, .grp = QEMU_GRP_DTSM(0xf0),
-		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_DTSM] = X(0x40, CLP) },
+		.exp = {
+			[ZPCI_CAPS_DASM] = X(QEMU_EDMA, FB),
+			[ZPCI_CAPS_VERSION] = X(0, FB),
+			[ZPCI_CAPS_DTSM] = X(0x70, CLP),
+		},
+	}, {
+		.desc = "dtsm 0x60: region-second the largest, edma cut to it",
+		.fn = QEMU_FN, .grp = QEMU_GRP_DTSM(0x60),
+		.exp = {
+			[ZPCI_CAPS_EDMA] = X(RS_LIMIT, FB),
+			[ZPCI_CAPS_DASM] = X(RS_LIMIT, FB),
+			[ZPCI_CAPS_VERSION] = X(0, FB),
+		},
+	}, {
+		.desc = "dtsm 0x20: region-second only",
+		.fn = QEMU_FN, .grp = QEMU_GRP_DTSM(0x20),
+		.exp = {
+			[ZPCI_CAPS_EDMA] = X(RS_LIMIT, FB),
+			[ZPCI_CAPS_DASM] = X(RS_LIMIT, FB),
+			[ZPCI_CAPS_VERSION] = X(0, FB),
+		},
+	}, {
+		.desc = "dtsm 0x10: region-first only, edma as reported",
+		.fn = QEMU_FN, .grp = QEMU_GRP_DTSM(0x10),
+		.exp = {
+			[ZPCI_CAPS_DASM] = X(QEMU_EDMA, FB),
+			[ZPCI_CAPS_VERSION] = X(0, FB),
+		},
+	}, {
+		.desc = "dtsm 0x30, edma U64_MAX: region-first reaches it",
+		.fn = FN(QEMU_SDMA, U64_MAX, 0), .grp = QEMU_GRP_DTSM(0x30),
+		.exp = {
+			[ZPCI_CAPS_DASM] = X(U64_MAX, FB),
+			[ZPCI_CAPS_VERSION] = X(0, FB),
+		},
 	}, {
 		.desc = "utility string flagged but empty",
 		.fn = {
@@ -366,6 +401,94 @@ static void caps_dt_limit_test(struct kunit *test)
 }
 
 /**
+ * caps_table_dt_test() - the smallest table type in effect that reaches
+ * @test: the test
+ */
+static void caps_table_dt_test(struct kunit *test)
+{
+	static const struct clp_rsp_query_pci fn = QEMU_FN;
+	struct clp_rsp_query_pci_grp grp = QEMU_GRP;
+	struct zpci_caps *caps;
+
+	caps = kunit_kzalloc(test, sizeof(*caps), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, caps);
+
+	grp.dtsm = 0x70;
+	zpci_caps_decode(&fn, &grp, 0, caps);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, QEMU_SDMA + SZ_1G - 1), 1);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, RT_LIMIT), 1);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, RT_LIMIT + 1), 2);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, RS_LIMIT), 2);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, RS_LIMIT + 1), 3);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, U64_MAX), 3);
+	/* only what is in effect: region-second for a small aperture too */
+	grp.dtsm = 0x20;
+	zpci_caps_decode(&fn, &grp, 0, caps);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, SZ_1G), 2);
+	/* none reaches: the largest in effect */
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, U64_MAX), 2);
+	grp.dtsm = 0x40;
+	zpci_caps_decode(&fn, &grp, 0, caps);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, U64_MAX), 1);
+	grp.dtsm = 0;
+	zpci_caps_decode(&fn, &grp, 0, caps);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, RT_LIMIT), 1);
+}
+
+/**
+ * caps_refuse_dt_test() - a refused table type leaves effect, edma follows
+ * @test: the test
+ */
+static void caps_refuse_dt_test(struct kunit *test)
+{
+	struct clp_rsp_query_pci fn = QEMU_FN;
+	struct clp_rsp_query_pci_grp grp = QEMU_GRP;
+	struct zpci_caps *caps;
+
+	caps = kunit_kzalloc(test, sizeof(*caps), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, caps);
+
+	grp.dtsm = 0x70;
+	zpci_caps_decode(&fn, &grp, 0, caps);
+	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(caps, 3));
+	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_DTSM), 0x60);
+	KUNIT_EXPECT_EQ(test, caps->val[ZPCI_CAPS_DTSM].source, FB);
+	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_EDMA), RS_LIMIT);
+	KUNIT_EXPECT_EQ(test, caps->val[ZPCI_CAPS_EDMA].source, FB);
+	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_DASM), RS_LIMIT);
+	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(caps, 2));
+	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_DTSM), 0x40);
+	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_EDMA), RT_LIMIT);
+	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_DASM), RT_LIMIT);
+	/* region-third is never refused away; a type not in effect is a no-op */
+	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(caps, 1));
+	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(caps, 3));
+	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_DTSM), 0x40);
+	KUNIT_EXPECT_EQ(test, caps->flags, 0);
+
+	/* region-second only: refused, region-third is assumed */
+	grp.dtsm = 0x20;
+	zpci_caps_decode(&fn, &grp, 0, caps);
+	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(caps, 2));
+	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_DTSM), 0x40);
+	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_EDMA), RT_LIMIT);
+
+	/* a reported mask stays: the aperture is still inside it */
+	grp.dasm = RS_LIMIT;
+	zpci_caps_decode(&fn, &grp, 0, caps);
+	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(caps, 2));
+	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_DASM), RS_LIMIT);
+	KUNIT_EXPECT_EQ(test, caps->val[ZPCI_CAPS_DASM].source, CLP);
+
+	/* an aperture that starts beyond region-third: nothing is left */
+	grp.dasm = 0;
+	fn.sdma = RT_LIMIT + 1;
+	zpci_caps_decode(&fn, &grp, 0, caps);
+	KUNIT_EXPECT_FALSE(test, zpci_caps_refuse_dt(caps, 2));
+	KUNIT_EXPECT_EQ(test, caps->flags & ZPCI_CAPS_F_REFUSED, ZPCI_CAPS_F_REFUSED);
+}
+
+/**
  * caps_bus_speed_test() - bus speed derived from the version
  * @test: the test
  */
@@ -411,6 +534,8 @@ static void caps_names_test(struct kunit *test)
 static struct kunit_case zpci_caps_test_cases[] = {
 	KUNIT_CASE_PARAM(caps_decode_test, caps_decode_gen_params),
 	KUNIT_CASE(caps_dt_limit_test),
+	KUNIT_CASE(caps_table_dt_test),
+	KUNIT_CASE(caps_refuse_dt_test),
 	KUNIT_CASE(caps_bus_speed_test),
 	KUNIT_CASE(caps_names_test),
 	{}

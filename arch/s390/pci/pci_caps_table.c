@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The translation-table type a hypervisor takes for a zPCI function.
+ *
+ * The capability layer offers region-second and region-first tables when
+ * the function group reports them in dtsm and the DMA aperture reaches
+ * past what a region-third table translates.  A hypervisor may still
+ * refuse to register them: QEMU 7.2 answers every designation type but
+ * region-third with an operand exception.  So before the IOMMU builds a
+ * domain for the function, one registration of an empty table of that
+ * type asks; a refusal takes the type out of effect, with one message,
+ * and the next smaller type is asked, down to region-third, which Linux
+ * has always registered and which is not asked for.
+ */
+
+#define KMSG_COMPONENT "zpci"
+#define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
+
+#include <linux/delay.h>
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/pci.h>
+#include <asm/asm-extable.h>
+#include <asm/pci.h>
+#include <asm/pci_caps.h>
+#include <asm/pci_debug.h>
+#include <asm/pci_dma.h>
+#include <asm/pci_insn.h>
+#include <asm/pci_io.h>
+
+/* Condition code of a registration the machine answered with an exception */
+#define CAPS_TABLE_EXCEPTION	(-1)
+
+static const char * const caps_table_names[] = {
+	[ZPCI_IOTA_STO]		= "segment",
+	[ZPCI_IOTA_RTTO]	= "region-third",
+	[ZPCI_IOTA_RSTO]	= "region-second",
+	[ZPCI_IOTA_RFTO]	= "region-first",
+};
+
+/**
+ * caps_table_mpcifc() - Modify PCI Function Controls, surviving an exception
+ * @req: the request (function handle, address space, command)
+ * @fib: the function information block
+ * @status: the status the instruction returns
+ *
+ * Unlike zpci_mod_fc(), a program check of the instruction (an operand
+ * exception for a designation type the hypervisor does not take) is
+ * caught by its exception-table entries and reported, not fatal.
+ *
+ * Return: the condition code, or CAPS_TABLE_EXCEPTION.
+ */
+static int caps_table_mpcifc(u64 req, struct zpci_fib *fib, u8 *status)
+{
+	int cc = CAPS_TABLE_EXCEPTION;
+
+	asm volatile("0:	.insn	rxy,0xe300000000d0,%[req],%[fib]\n"
+		     "1:	ipm	%[cc]\n"
+		     "	srl	%[cc],28\n"
+		     "2:\n"
+		     EX_TABLE(0b, 2b) EX_TABLE(1b, 2b)
+		     : [cc] "+d" (cc), [req] "+d" (req), [fib] "+Q" (*fib)
+		     : : "cc");
+	*status = req >> 24 & 0xff;
+	return cc;
+}
+
+/**
+ * caps_table_taken() - does the hypervisor register tables of a type?
+ * @zdev: the function, enabled, with no translation registered
+ * @dt: the designation type
+ *
+ * Registers an empty table of type @dt (every entry invalid: nothing is
+ * translated) for the function's aperture and, if that succeeds,
+ * unregisters it again.
+ *
+ * Return: true if the registration succeeded.
+ */
+static bool caps_table_taken(struct zpci_dev *zdev, unsigned int dt)
+{
+	static const u64 dt_flags[] = {
+		[ZPCI_IOTA_RTTO] = ZPCI_IOTA_RTTO_FLAG,
+		[ZPCI_IOTA_RSTO] = ZPCI_IOTA_RSTO_FLAG,
+		[ZPCI_IOTA_RFTO] = ZPCI_IOTA_RFTO_FLAG,
+	};
+	u64 req = ZPCI_CREATE_REQ(zdev->fh, 0, ZPCI_MOD_FC_REG_IOAT);
+	unsigned int order = get_order(ZPCI_TABLE_SIZE);
+	struct zpci_fib fib = {};
+	unsigned long *table;
+	int cc, tries = 3, i;
+	u8 status = 0;
+
+	if (dt >= ARRAY_SIZE(dt_flags) || !dt_flags[dt])
+		return false;
+	/* pages of this order are aligned to their size: 16 KiB */
+	table = (unsigned long *)__get_free_pages(GFP_KERNEL, order);
+	if (!table)
+		return false;
+	for (i = 0; i < ZPCI_TABLE_ENTRIES; i++)
+		table[i] = ZPCI_TABLE_INVALID;
+
+	do {
+		fib.pba = zdev->start_dma;
+		fib.pal = zdev->end_dma;
+		fib.iota = virt_to_phys(table) | dt_flags[dt];
+		fib.gd = zdev->gisa;
+		cc = caps_table_mpcifc(req, &fib, &status);
+		if (cc == 2)	/* busy */
+			fsleep(1);
+	} while (cc == 2 && --tries);
+	if (!cc)
+		zpci_unregister_ioat(zdev, 0);
+	free_pages((unsigned long)table, order);
+
+	zpci_dbg(3, "table fid:%x, dt:%u, cc:%d, status:%d\n", zdev->fid, dt,
+		 cc, status);
+	return !cc;
+}
+
+/**
+ * zpci_caps_probe_table() - the table type the hypervisor takes
+ * @zdev: the function, enabled, with no translation registered
+ *
+ * Asks the hypervisor about the type zpci_caps_table_dt() chooses for
+ * the function's aperture unless it is region-third; each type refused
+ * is taken out of effect (zpci_caps_refuse_dt(), one message naming the
+ * type, dtsm and the aperture end reported and used), which may narrow
+ * the aperture, and the next type is asked.
+ *
+ * Return: the designation type to build tables for.  If no aperture
+ * remains, ZPCI_CAPS_F_REFUSED is set in the capabilities and
+ * zdev->start_dma lies beyond zdev->end_dma.
+ */
+unsigned int zpci_caps_probe_table(struct zpci_dev *zdev)
+{
+	struct zpci_caps *caps = &zdev->caps;
+	u64 dtsm, edma;
+	unsigned int dt;
+
+	for (;;) {
+		dt = zpci_caps_table_dt(caps, zdev->end_dma);
+		if (dt == ZPCI_CAPS_GUEST_DT || caps_table_taken(zdev, dt))
+			return dt;
+
+		dtsm = zpci_caps_get(caps, ZPCI_CAPS_DTSM);
+		edma = zpci_caps_get(caps, ZPCI_CAPS_EDMA);
+		zpci_caps_refuse_dt(caps, dt);
+		zdev->end_dma = min(zdev->end_dma, zpci_caps_get(caps, ZPCI_CAPS_EDMA));
+		zdev->dtsm = zpci_caps_get(caps, ZPCI_CAPS_DTSM);
+		zdev->dma_mask = zpci_caps_get(caps, ZPCI_CAPS_DASM);
+		if (edma != zpci_caps_get(caps, ZPCI_CAPS_EDMA))
+			pr_info("fid %x: %s tables refused by the hypervisor: dtsm 0x%llx->0x%llx edma 0x%llx->0x%llx\n",
+				zdev->fid, caps_table_names[dt], dtsm,
+				zpci_caps_get(caps, ZPCI_CAPS_DTSM), edma,
+				zpci_caps_get(caps, ZPCI_CAPS_EDMA));
+		else
+			pr_info("fid %x: %s tables refused by the hypervisor: dtsm 0x%llx->0x%llx\n",
+				zdev->fid, caps_table_names[dt], dtsm,
+				zpci_caps_get(caps, ZPCI_CAPS_DTSM));
+		if (caps->flags & ZPCI_CAPS_F_REFUSED) {
+			/* sdma lies beyond edma: the caller refuses the function */
+			pr_err("fid %x: refused: no DMA aperture below 0x%llx\n",
+			       zdev->fid, zdev->end_dma);
+			return dt;
+		}
+	}
+}
