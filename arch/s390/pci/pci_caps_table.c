@@ -123,13 +123,14 @@ static bool caps_table_taken(struct zpci_dev *zdev, unsigned int dt)
  *
  * Asks the hypervisor about the type zpci_caps_table_dt() chooses for
  * the function's aperture unless it is region-third; each type refused
- * is taken out of effect (zpci_caps_refuse_dt(), one message naming the
- * type, dtsm and the aperture end reported and used), which may narrow
- * the aperture, and the next type is asked.
+ * is taken out of effect (zpci_caps_refuse_dt(); one message naming the
+ * type, dtsm before and after and, if it changes, edma), which may
+ * narrow the aperture, and the next type is asked.
  *
  * Return: the designation type to build tables for.  If no aperture
- * remains, ZPCI_CAPS_F_REFUSED is set in the capabilities and
- * zdev->start_dma lies beyond zdev->end_dma.
+ * remains, ZPCI_CAPS_F_REFUSED is set in the capabilities,
+ * zdev->start_dma lies beyond zdev->end_dma and the return value is
+ * the type refused last.
  */
 unsigned int zpci_caps_probe_table(struct zpci_dev *zdev)
 {
