@@ -5,7 +5,10 @@
  *
  * A group is queried once per pfgid; the raw response is cached for the
  * life of the system and shared by every function of the group, including
- * functions that are hot-plugged later. Entries are never freed: there are
+ * functions that are hot-plugged later. Only a complete response is
+ * cached: a short one (fields past its length cleared, see
+ * zpci_caps_rsp_trim()) serves the function that got it, and the next
+ * function of the group asks again. Entries are never freed: there are
  * at most 256 of them, each the size of one query-group response.
  *
  * Copyright IBM Corp. 2026
@@ -57,7 +60,7 @@ void zpci_caps_group_stats(u64 *issued, u64 *saved, u64 *failed,
  * @grp: the response is copied here
  *
  * Answers from the cache when the group is known, otherwise issues the
- * query-group request and caches the response.
+ * query-group request and caches the response if it is complete.
  *
  * Return: 0 on success, a negative error code if the group query failed.
  */
@@ -82,11 +85,14 @@ static int zpci_caps_group_get(u8 pfgid, struct clp_rsp_query_pci_grp *grp)
 		zpci_dbg(0, "grp query pfgid:%x, rc:%d\n", pfgid, rc);
 		goto out;
 	}
+	zpci_dbg(3, "grp query pfgid:%x, len:%u\n", pfgid, grp->hdr.len);
+	/* a short response is not the group's: do not keep it */
+	if (grp->hdr.len != sizeof(*grp))
+		goto out;
 	/* failing to cache only costs a later query */
 	entry = kmemdup(grp, sizeof(*grp), GFP_KERNEL);
 	if (entry)
 		zpci_caps_grp[pfgid] = entry;
-	zpci_dbg(3, "grp query pfgid:%x\n", pfgid);
 out:
 	mutex_unlock(&zpci_caps_grp_lock);
 	return rc;
