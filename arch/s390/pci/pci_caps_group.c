@@ -98,22 +98,31 @@ out:
 	return rc;
 }
 
+/*
+ * The longest text one field adds to the fallback message: its name (at
+ * most "bar0_size") and two 64-bit values, in decimal the longer form.
+ */
+#define ZPCI_CAPS_FALLBACK_FIELD_LEN	(sizeof(" bar0_size ->") - 1 + 2 * 20)
+
 /**
  * zpci_caps_report_fallbacks() - make the fallbacks of a function visible
  * @zdev: the function, with @zdev->caps decoded
  *
  * One pr_info line per function names every fallback with the reported
- * and the used value; one s390dbf entry per field. A refused MSI adds a
- * pr_warn, a refused function a pr_err.
+ * and the used value; one s390dbf entry per field. The line has room for
+ * every field; if that room cannot be allocated it names none (the
+ * s390dbf entries still do). A refused MSI adds a pr_warn, a refused
+ * function a pr_err.
  */
 static void zpci_caps_report_fallbacks(struct zpci_dev *zdev)
 {
+	const size_t size = ZPCI_CAPS_NR_FIELDS * ZPCI_CAPS_FALLBACK_FIELD_LEN + 1;
 	const struct zpci_caps *caps = &zdev->caps;
-	char buf[256];
+	bool any = false;
+	char *buf = NULL;
 	size_t len = 0;
 	int i;
 
-	buf[0] = '\0';
 	for (i = 0; i < ZPCI_CAPS_NR_FIELDS; i++) {
 		const struct zpci_caps_value *v = &caps->val[i];
 		const char *fmt;
@@ -129,13 +138,18 @@ static void zpci_caps_report_fallbacks(struct zpci_dev *zdev)
 			fmt = " %s 0x%llx->0x%llx";
 		else
 			fmt = " %s %llu->%llu";
-		len += scnprintf(buf + len, sizeof(buf) - len, fmt,
-				 zpci_caps_field_name(i), v->reported,
-				 v->effective);
+		if (!any)
+			buf = kzalloc(size, GFP_KERNEL);
+		any = true;
+		if (buf)
+			len += scnprintf(buf + len, size - len, fmt,
+					 zpci_caps_field_name(i), v->reported,
+					 v->effective);
 	}
-	if (len)
+	if (any)
 		pr_info("fid %x: CLP values replaced (reported->used):%s\n",
-			zdev->fid, buf);
+			zdev->fid, buf ?: " (see s390dbf pci_msg)");
+	kfree(buf);
 
 	if (caps->flags & ZPCI_CAPS_F_NO_MSI)
 		pr_warn("fid %x: MSI refused: noi %llu, msia 0x%llx reported\n",
