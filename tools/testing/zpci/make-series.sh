@@ -9,9 +9,11 @@
 #      patches/series, in order, each with the new files that
 #      tools/testing/zpci/series-map assigns to it, plus the map's own
 #      commits; branch "series".  Fails when a tracked file under arch
-#      drivers include tools Documentation scripts is in no commit.
+#      drivers include tools Documentation scripts is in no commit and not
+#      listed as the project's tooling (the QEMU harness: never mailed).
 #   2. Every file the series adds is in the S390 PCI SUBSYSTEM entry of the
-#      series' MAINTAINERS (scripts/get_maintainer.pl --sections).
+#      series' MAINTAINERS (scripts/get_maintainer.pl --sections), and
+#      every F: line the series adds matches a file of the series.
 #   3. $SERIES_OUT (default build/series/out): git format-patch with a cover
 #      letter: what, why, base version, the per-commit build, test and
 #      benchmark results (read from build/, never written in here).
@@ -69,7 +71,7 @@ mapfile, plan = sys.argv[1:3]
 err = []
 series = [l.split()[0] for l in open('patches/series')
           if l.strip() and not l.startswith('#')]
-steps = {}          # name -> {'kind', 'after', 'pats', 'msg'}
+steps = {}          # name -> {'kind', 'pats', 'msg'}
 cur = None
 for ln, line in enumerate(open(mapfile), 1):
     line = line.rstrip('\n')
@@ -81,12 +83,10 @@ for ln, line in enumerate(open(mapfile), 1):
         if word[1] not in series:
             err.append(f'{where}: {word[1]} is not in patches/series')
         cur = steps.setdefault(word[1], {'kind': 'patch', 'pats': [], 'msg': None})
-    elif word[0] == 'commit' and len(word) == 3 and word[2].startswith('after='):
-        after = word[2][len('after='):]
-        if after != '-' and after not in series:
-            err.append(f'{where}: after={after} is not in patches/series')
-        cur = steps.setdefault(word[1], {'kind': 'commit', 'after': after,
-                                         'pats': [], 'msg': []})
+    elif word[0] == 'commit' and len(word) == 2:
+        cur = steps.setdefault(word[1], {'kind': 'commit', 'pats': [], 'msg': []})
+    elif word == ['tooling']:
+        cur = steps.setdefault('tooling', {'kind': 'tooling', 'pats': [], 'msg': None})
     elif line.startswith('>') and cur and cur['msg'] is not None:
         cur['msg'].append(line[2:] if line.startswith('> ') else line[1:])
     elif line[0] in ' \t' and cur:
@@ -94,17 +94,11 @@ for ln, line in enumerate(open(mapfile), 1):
     else:
         err.append(f'{where}: cannot parse: {line}')
 
-# Order: patches/series; a map commit right after the patch it names;
-# "after=-" commits after the last patch, or before it when that patch
-# only updates MAINTAINERS (maintainers-*.patch), which names their files.
-extra = lambda p: [n for n, s in steps.items() if s['kind'] == 'commit' and s['after'] == p]
-order = []
-for p in series:
-    if p == series[-1] and p.startswith('maintainers'):
-        order += extra('-')
-    order += [p] + extra(p)
-if not series[-1].startswith('maintainers'):
-    order += extra('-')
+# Order: patches/series, then the map's commits, before the last patch
+# when that only updates MAINTAINERS (maintainers-*.patch): it names their files.
+last = series[-1:] if series[-1].startswith('maintainers') else []
+order = series[:len(series) - len(last)] + \
+    [n for n, s in steps.items() if s['kind'] == 'commit'] + last
 
 # Every tracked file to the first step, in map order, with a matching
 # pattern ("*" matches "/" too).
@@ -113,14 +107,15 @@ for f in open(f'{plan}/files').read().split():
     step = next((n for n, s in steps.items()
                  if any(fnmatch.fnmatchcase(f, p) for p in s['pats'])), None)
     if step is None:
-        err.append(f'{f} is in no commit of {mapfile}: add it under the '
-                   'patch whose Makefile/Kconfig line builds it')
+        err.append(f'{f} is in no commit of {mapfile}: add it under the patch '
+                   'whose Makefile/Kconfig line builds it, or under tooling')
     else:
         files.setdefault(step, []).append(f)
 for n, s in steps.items():
     for p in s['pats']:
         if not any(fnmatch.fnmatchcase(f, p) for f in files.get(n, [])):
             print(f'series: warning: {mapfile}: pattern {p} ({n}) matches no file')
+open(f'{plan}/tooling', 'w').write(''.join(f + '\n' for f in files.get('tooling', [])))
 
 for i, n in enumerate(order, 1):
     if n in steps and steps[n]['kind'] == 'commit':
@@ -135,16 +130,14 @@ for i, n in enumerate(order, 1):
     if 'Signed-off-by: ' not in msg:
         err.append(f'{n}: the commit message has no Signed-off-by')
     kind = steps[n]['kind'] if n in steps else 'patch'
-    with open(f'{plan}/{i}.msg', 'w') as m:
-        m.write(msg.strip() + '\n')
-    with open(f'{plan}/{i}.files', 'w') as m:
-        m.write(''.join(f + '\n' for f in files[n]))
-    with open(f'{plan}/steps', 'a') as m:
-        m.write(f'{i} {kind} {n}\n')
+    open(f'{plan}/{i}.msg', 'w').write(msg.strip() + '\n')
+    open(f'{plan}/{i}.files', 'w').write(''.join(f + '\n' for f in files[n]))
+    open(f'{plan}/steps', 'a').write(f'{i} {kind} {n}\n')
 if err:
     sys.exit('\n'.join('series: ERROR: ' + e for e in err))
 EOF
 untracked=$(git ls-files -o --exclude-standard -- $OVERLAY_DIRS)
+echo "series: $(grep -c . "$PLAN/tooling") tracked files are the project's tooling ($MAP), not mailed"
 [ -z "$untracked" ] || echo "series: warning: untracked, not in the series:" $untracked
 
 # ---- the base repository (once per base version) --------------------------
@@ -194,16 +187,19 @@ done < "$PLAN/steps"
 added=$(g diff --name-only --diff-filter=A base series)
 nadded=$(echo "$added" | grep -c .)
 uncovered=$(cd "$W" && for f in $added; do
-	sections=$(perl scripts/get_maintainer.pl --no-git --no-git-fallback --sections \
-		-f "$f" 2>&1)
-	grep -qxF "$SECTION" <<< "$sections" || echo "$f"
+	perl scripts/get_maintainer.pl --no-git --no-git-fallback --sections -f "$f" 2>&1 |
+		grep -xF "$SECTION" >/dev/null || echo "$f"
 done)
 for f in $uncovered; do
 	echo "series: ERROR: $f is not in the $SECTION entry of MAINTAINERS:" \
 	     "add an F: line to patches/maintainers-zpci-clp.patch" >&2
 done
+while read -r pat; do
+	[ -n "$(g ls-files -- "$pat" | head -n1)" ] || { uncovered="$uncovered $pat"
+		echo "series: ERROR: MAINTAINERS: F: $pat matches no file of the series" >&2; }
+done < <(g diff base series -- MAINTAINERS | sed -n 's/^+F:[[:space:]]*//p')
 [ -z "$uncovered" ] || exit 1
-echo "series: MAINTAINERS: all $nadded new files are in $SECTION"
+echo "series: MAINTAINERS: all $nadded new files are in $SECTION, every new F: line matches"
 
 # ---- format-patch ------------------------------------------------------------
 rm -f "$OUT"/*.patch
@@ -325,7 +321,7 @@ if summary:
     boots = sorted({l.split()[1].split('/')[0] for l in summary
                     if not l.split()[1].startswith('static/')})
     static = [l for l in summary if l.split()[1].startswith('static/')]
-    tests = [f'make test ({hdr}): {counts(summary)}',
+    tests = [f'The harness\'s make test ({hdr}): {counts(summary)}',
              f'({len(static)} static checks, {len(boots)} guest boots: {" ".join(boots)}).',
              ''] + ['  ' + l for l in static] + \
             ['  ' + l for l in summary if l.startswith('FAIL ')]
@@ -347,8 +343,7 @@ for f in sorted(glob.glob(f'{res}/*-stock/results.txt')):
 if stock:
     tests += ['', 'The base kernel, same configuration, same profiles:'] + stock
 
-bench = next((f for f in (f'{res}/bench/summary.txt', f'{res}/bench.md',
-                          f'{res}/bench/bench.md', f'{res}/bench.txt')
+bench = next((f for f in (f'{res}/bench/summary.txt', f'{res}/bench.md')
               if os.path.exists(f)), None)
 if bench:
     benchtxt = [f'Benchmark (make bench, {bench}):', ''] + lines(bench)
@@ -384,19 +379,21 @@ absent or impossible:
   failing an IOVA allocation;
 - VFIO reports the values in effect in the zPCI capabilities;
 - CLP response framing is checked; a test-only CLP response override
-  and fault injection (modelled on CIO_INJECT), KUnit suites,
-  kselftests, a coccinelle rule, config fragments and a QEMU test
-  harness (tools/testing/zpci) that boots device profiles.
+  and fault injection (modelled on CIO_INJECT), KUnit suites, the
+  kselftests of drivers/s390x/zpci and a coccinelle rule come with it.
 
 Base: Linux {basever} (Debian linux-source-6.12); the series applies
 with git am.
 
-Testing: qemu-system-s390x (TCG), s390-ccw-virtio, virtio functions as
-zPCI functions (emulated group 0xFF), one boot per device profile with
-KUnit and the kselftests of drivers/s390x/zpci; every boot fails on any
-Oops, WARNING, KASAN, kmemleak, lockdep or hung-task report.  Static
-checks: checkpatch --strict, kernel-doc -Wall, sparse C=2 and coccicheck
-against the base, the documentation build.'''
+Testing: with the QEMU harness of the zpci-clp project repository
+(tools/testing/zpci there, with the config fragments its guests use;
+project tooling, not part of this series): qemu-system-s390x (TCG),
+s390-ccw-virtio, virtio functions as zPCI functions (emulated group
+0xFF), one boot per device profile with KUnit and the kselftests of
+drivers/s390x/zpci; every boot fails on any Oops, WARNING, KASAN,
+kmemleak, lockdep or hung-task report.  Static checks: checkpatch
+--strict on these mails (no ERROR), kernel-doc -Wall, sparse C=2 and
+coccicheck against the base, the documentation build.'''
 
 body = '\n'.join([blurb, '', buildtxt, ''] + tests + [''] + benchtxt).rstrip()
 text = open(path).read()
