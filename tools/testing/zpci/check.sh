@@ -4,9 +4,16 @@
 # check.sh [RESULTS_FILE]: the static checks of make check and make test.
 # One line per check, "PASS|FAIL static/<name> <detail>", appended to
 # RESULTS_FILE when given; exit status 1 when any check failed.
-#   checkpatch  --strict on every new .c/.h file and every patch (as the
-#               mail make series sends), 0 findings beyond
-#               tools/testing/zpci/checkpatch-allow.txt
+#   series      make series without the per-commit build (SERIES_BUILD=0):
+#               every file in a commit or listed as tooling, MAINTAINERS
+#               covers the new files, git am applies the mails to the base
+#               and gives the same tree
+#   checkpatch-errors  --strict on those mails, without the allow-list:
+#               0 ERRORs
+#   checkpatch  every WARNING/CHECK of the mails is listed with a reason in
+#               tools/testing/zpci/checkpatch-allow.txt, and every entry
+#               there allows at least one (an entry that would only match
+#               an ERROR allows nothing, so it fails as stale)
 #   kernel-doc  -Wall on every new .c/.h file: 0 warnings
 #   sparse      C=2 on every .c file the series adds or patches: no warning
 #               that the stock base does not have for the same file
@@ -26,9 +33,6 @@
 #               of Documentation/ABI/README; scripts/get_abi.pl validate
 #               finds nothing new; rendered as admin-guide/abi-testing.rst
 #               renders them (kernel-abi directive), without a warning
-#   series      make series without the per-commit build (SERIES_BUILD=0):
-#               every file in a commit, MAINTAINERS covers the new files,
-#               git am applies the mails to the base and gives the same tree
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -52,29 +56,41 @@ record() { # STATUS NAME DETAIL
 new_code=$(git ls-files -co --exclude-standard -- arch drivers include \
 	tools/testing/selftests/drivers/s390x/zpci | grep -E '\.(c|h)$')
 
-# checkpatch on the new files and on the patches in mail form.
-: > "$OUT/checkpatch.txt"
-for f in $new_code; do
-	perl $BASE/scripts/checkpatch.pl --strict --no-tree --show-types --terse -q -f "$f" |
-		grep -E '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK):' >> "$OUT/checkpatch.txt"
-done
-while read -r p _; do
-	case "$p" in ''|'#'*) continue ;; esac
-	python3 tools/testing/zpci/patch2mail.py "patches/$p" > "$OUT/$p.mail"
-	perl $BASE/scripts/checkpatch.pl --strict --no-tree --show-types --terse -q "$OUT/$p.mail" |
-		grep -E ': (ERROR|WARNING|CHECK):' | sed "s|^$OUT/||" >> "$OUT/checkpatch.txt"
-done < patches/series
-left=$(while read -r line; do
-	file=${line%%:*}
-	type=$(echo "$line" | sed -E 's/^[^ ]+ (ERROR|WARNING|CHECK):([A-Z_0-9]+):.*/\2/')
-	grep -q "^$file:$type " "$ALLOW" || echo "$line"
-done < "$OUT/checkpatch.txt")
-total=$(grep -c . "$OUT/checkpatch.txt")
-if [ -z "$left" ]; then
-	record PASS checkpatch "$(echo $new_code | wc -w) files, $(grep -cv '^\s*\(#\|$\)' patches/series) patches: $total findings, all listed with a reason in $ALLOW"
+# The series as mails (make series without the per-commit build), and
+# checkpatch --strict on them: what a maintainer receives and runs.
+rm -f "$OUT"/series/*.patch "$OUT/series/checkpatch.txt"
+if SERIES_BUILD=0 SERIES_OUT=$OUT/series bash tools/testing/zpci/make-series.sh \
+	> "$OUT/series.log" 2>&1; then
+	record PASS series "$(tail -n1 "$OUT/series.log" | sed 's/^series: OK //')"
 else
-	echo "$left" | sed 's/^/    /'
-	record FAIL checkpatch "$(echo "$left" | grep -c .) findings not in $ALLOW (of $total; list in $OUT/checkpatch.txt)"
+	grep 'ERROR' "$OUT/series.log" | sed 's/^/    /'
+	record FAIL series "make series (SERIES_BUILD=0) failed: $OUT/series.log"
+fi
+CP=$OUT/series/checkpatch.txt
+nmails=$(ls "$OUT"/series/0*.patch 2>/dev/null | grep -vc 0000-cover-letter)
+if [ "$nmails" = 0 ] || [ ! -f "$CP" ]; then
+	record FAIL checkpatch-errors "make series made no mails to check"
+	record FAIL checkpatch "make series made no mails to check"
+else
+	errors=$(grep ' ERROR:' "$CP")
+	if [ -z "$errors" ]; then
+		record PASS checkpatch-errors "--strict on $nmails mails, no allow-list: 0 ERRORs"
+	else
+		echo "$errors" | sed 's/^/    /'
+		record FAIL checkpatch-errors "--strict on $nmails mails: $(echo "$errors" | grep -c .) ERRORs ($CP)"
+	fi
+	left=$(grep ' unlisted ' "$CP")
+	stale=$(grep -Ev '^\s*(#|$)' "$ALLOW" | cut -d' ' -f1 | while read -r e; do
+		grep -qF " allowed=$e " "$CP" || echo "$e"
+	done)
+	total=$(grep -c ' \(WARNING\|CHECK\):' "$CP")
+	if [ -z "$left$stale" ]; then
+		record PASS checkpatch "$nmails mails: $total WARNING/CHECK findings, all listed with a reason in $ALLOW, no stale entry"
+	else
+		echo "$left" | grep . | sed 's/^/    /'
+		echo "$stale" | grep . | sed 's/^/    stale (allows no WARNING or CHECK): /'
+		record FAIL checkpatch "$(echo "$left" | grep -c .) findings not in $ALLOW, $(echo "$stale" | grep -c .) stale entries ($CP)"
+	fi
 fi
 
 # kernel-doc on the new kernel files.
@@ -288,15 +304,6 @@ else
 		detail="$(echo "$problems" | grep -c .) problems in $nfiles files"
 		record FAIL abi "$detail (fields, get_abi.pl validate, reST: $OUT/abi-rest.log)"
 	fi
-fi
-
-# The series as mails: make series without the per-commit build.
-if SERIES_BUILD=0 SERIES_OUT=$OUT/series bash tools/testing/zpci/make-series.sh \
-	> "$OUT/series.log" 2>&1; then
-	record PASS series "$(tail -n1 "$OUT/series.log" | sed 's/^series: OK //')"
-else
-	grep 'ERROR' "$OUT/series.log" | sed 's/^/    /'
-	record FAIL series "make series (SERIES_BUILD=0) failed: $OUT/series.log"
 fi
 
 exit $failed

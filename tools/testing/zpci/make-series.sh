@@ -19,7 +19,9 @@
 #      benchmark results (read from build/, never written in here).
 #   4. git am of those mails onto the base (branch "am") must apply every
 #      patch and give the tree of the series.  checkpatch --strict findings
-#      of the mails are counted (list: $SERIES_OUT/checkpatch.txt).
+#      of the mails are listed in $SERIES_OUT/checkpatch.txt, each marked
+#      "error" (an ERROR, which no allow-list entry covers), "unlisted" or
+#      "allowed=ENTRY" (the checkpatch-allow.txt entry); check.sh judges.
 #   5. Unless SERIES_BUILD=0: the kernel (ARCH=s390, allnoconfig + this
 #      repository's zpci_guest.config + zpci_test.config, bzImage) built at
 #      every commit of "am", incrementally in one build directory
@@ -222,9 +224,9 @@ ws=$(sed -En 's/^warning: ([0-9]+) lines? adds? whitespace errors.*/\1/p' "$OUT/
 echo "series: git am: $ncommits patches apply to $BASEVER and give the tree of the series" \
 	"($ws lines with whitespace errors, ${OUT#"$TOP"/}/am.log)"
 
-# ---- checkpatch --strict on the mails: counted, not judged (check.sh judges
-# the new files and the patches).  A finding is "listed" when
-# checkpatch-allow.txt names its file or the quilt patch ("NAME.mail") ---
+# ---- checkpatch --strict on the mails, each finding marked (check.sh judges):
+# an ERROR is never allowed; a WARNING or CHECK is allowed by the entry of
+# checkpatch-allow.txt naming its type and its file or quilt patch ("NAME.mail")
 ALLOW=tools/testing/zpci/checkpatch-allow.txt
 : > "$OUT/checkpatch.txt"
 for p in "${mails[@]:1}"; do
@@ -234,14 +236,14 @@ for p in "${mails[@]:1}"; do
 		grep -E ': (ERROR|WARNING|CHECK):' | while read -r pos type msg; do
 		file=${pos%%:*}
 		t=${type#*:}
-		t=${t%:}
-		if grep -qE "^($file|$step.mail):$t " "$ALLOW"; then l=listed; else l=unlisted; fi
-		echo "$n $l $pos $type $msg"
+		l=$(grep -oE "^($file|$step.mail):${t%:} " "$ALLOW" | head -n1)
+		l=${l:+allowed=${l% }}
+		[ "${type%%:*}" != ERROR ] || l=error
+		echo "$n ${l:-unlisted} $pos $type $msg"
 	done >> "$OUT/checkpatch.txt" || true
 done
-cp_counts="$(grep -c . "$OUT/checkpatch.txt" || true) findings"
-unlisted=$(grep -c ' unlisted ' "$OUT/checkpatch.txt" || true)
-cp_counts="$cp_counts ($unlisted not in checkpatch-allow.txt)"
+cp_counts=$(awk '{ n++ } $2 == "error" { e++ } $2 == "unlisted" { u++ } END {
+	printf "%d findings, %d ERROR, %d not in checkpatch-allow.txt", n, e, u }' "$OUT/checkpatch.txt")
 echo "series: checkpatch --strict on the mails: $cp_counts, ${OUT#"$TOP"/}/checkpatch.txt"
 
 # ---- the kernel built at every commit ----------------------------------------
