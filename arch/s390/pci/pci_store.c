@@ -20,7 +20,7 @@
  * With MIO, BAR addresses do not name their function: copies use the
  * smallest maximum store-block length in effect of all functions seen.
  */
-static unsigned int zpci_mio_maxstbl = ZPCI_STORE_BLOCK_MAX;
+static unsigned int zpci_mio_maxstbl = ZPCI_BOUNDARY_SIZE;
 
 /**
  * zpci_store_note_function() - account for a function's maxstbl in MIO copies
@@ -72,12 +72,12 @@ static void zpci_count_store(struct zpci_dev *zdev, u64 pci, unsigned long size)
 	st = &zdev->store_stats;
 	atomic64_add(size, &st->bytes_stored);
 	atomic64_inc(&st->by_size[order_base_2(size)]);
-	if (size <= ZPCI_SINGLE_MAX) {
+	if (size <= ZPCI_MAX_READ_SIZE) {
 		atomic64_inc(&st->single_stores);
 		return;
 	}
 	atomic64_inc(&st->block_stores);
-	if ((pci & (ZPCI_STORE_BOUNDARY - 1)) + size > ZPCI_STORE_BOUNDARY)
+	if ((pci & ZPCI_BOUNDARY_MASK) + size > ZPCI_BOUNDARY_SIZE)
 		atomic64_inc(&st->blocks_crossing);
 	largest = atomic64_read(&st->largest_block);
 	while (size > largest &&
@@ -106,7 +106,7 @@ int zpci_memcpy_toio(volatile void __iomem *dst, const void *src,
 
 	while (n > 0) {
 		size = zpci_store_len((u64 __force)dst, (u64)src, n, maxstbl);
-		if (size > ZPCI_SINGLE_MAX)
+		if (size > ZPCI_MAX_READ_SIZE)
 			rc = zpci_write_block(dst, src, size);
 		else
 			rc = zpci_write_single(dst, src, size);

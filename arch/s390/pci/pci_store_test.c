@@ -30,7 +30,7 @@
 
 #include "pci_bus.h"
 
-#define BAR_COPY_MAX	ZPCI_STORE_BLOCK_MAX
+#define BAR_COPY_MAX	ZPCI_BOUNDARY_SIZE
 #define BAR_COPY_MEMOFF	8
 /* "to" + FID + BAR + OFFSET + MEMOFF + hex data */
 #define BAR_COPY_CMD_MAX	(64 + 2 * BAR_COPY_MAX)

@@ -11,6 +11,11 @@
  *  - PCI STORE and PCI LOAD: 1, 2, 4 or 8 bytes at a PCI address aligned to
  *    the length, so that the access never crosses an 8-byte boundary.
  * A copy uses the longest instruction the rules allow at each step.
+ *
+ * The limits are those of asm/pci_io.h, which defines them and then
+ * includes this file (include asm/pci_io.h first): ZPCI_MAX_READ_SIZE (8)
+ * is the longest single PCI load and store, ZPCI_BOUNDARY_SIZE (4 KiB) the
+ * block a store block stays inside, and so also the longest store block.
  */
 #ifndef _ASM_S390_PCI_STORE_H
 #define _ASM_S390_PCI_STORE_H
@@ -22,13 +27,6 @@
 #include <linux/minmax.h>
 #include <linux/types.h>
 
-/* PCI STORE BLOCK never crosses a 4 KiB block of the PCI address space. */
-#define ZPCI_STORE_BOUNDARY	4096UL
-/* Longest single PCI load or store. */
-#define ZPCI_SINGLE_MAX		8UL
-/* Longest PCI STORE BLOCK the architecture defines. */
-#define ZPCI_STORE_BLOCK_MAX	4096UL
-
 /**
  * zpci_store_block_usable() - whether a maximum store-block length allows blocks
  * @maxstbl: maximum store-block length in effect for a function
@@ -38,7 +36,7 @@
  */
 static inline bool zpci_store_block_usable(unsigned int maxstbl)
 {
-	return maxstbl > ZPCI_SINGLE_MAX && maxstbl <= ZPCI_STORE_BLOCK_MAX &&
+	return maxstbl > ZPCI_MAX_READ_SIZE && maxstbl <= ZPCI_BOUNDARY_SIZE &&
 	       IS_ALIGNED(maxstbl, 8);
 }
 
@@ -52,7 +50,9 @@ static inline bool zpci_store_block_usable(unsigned int maxstbl)
  */
 static inline unsigned long zpci_single_len(u64 pci, unsigned long len)
 {
-	unsigned long size = rounddown_pow_of_two(min(len, ZPCI_SINGLE_MAX));
+	unsigned long size;
+
+	size = rounddown_pow_of_two(min_t(unsigned long, len, ZPCI_MAX_READ_SIZE));
 
 	while (!IS_ALIGNED(pci, size))
 		size >>= 1;
@@ -74,14 +74,13 @@ static inline unsigned long zpci_single_len(u64 pci, unsigned long len)
 static inline unsigned long zpci_store_len(u64 pci, u64 mem, unsigned long len,
 					   unsigned int maxstbl)
 {
-	unsigned long size;
+	unsigned long size, room;
 
-	if (len > ZPCI_SINGLE_MAX && zpci_store_block_usable(maxstbl) &&
+	if (len > ZPCI_MAX_READ_SIZE && zpci_store_block_usable(maxstbl) &&
 	    IS_ALIGNED(pci, 8) && IS_ALIGNED(mem, 8)) {
-		size = min3(len, (unsigned long)maxstbl,
-			    ZPCI_STORE_BOUNDARY - (pci & (ZPCI_STORE_BOUNDARY - 1)));
-		size = ALIGN_DOWN(size, 8);
-		if (size > ZPCI_SINGLE_MAX)
+		room = ZPCI_BOUNDARY_SIZE - (pci & ZPCI_BOUNDARY_MASK);
+		size = ALIGN_DOWN(min3(len, (unsigned long)maxstbl, room), 8);
+		if (size > ZPCI_MAX_READ_SIZE)
 			return size;
 	}
 	return zpci_single_len(pci, len);

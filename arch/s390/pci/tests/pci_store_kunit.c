@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 #include <linux/array_size.h>
 #include <linux/math.h>
+#include <asm/pci_io.h>
 #include <asm/pci_store.h>
 
 #define MAX_LEN		8192UL
@@ -78,7 +79,7 @@ static unsigned long check_copy(struct kunit *test, struct split_stats *st,
 			       pci0, mem0, len, pci, size);
 			return n;
 		}
-		if (size > ZPCI_SINGLE_MAX) {
+		if (size > ZPCI_MAX_READ_SIZE) {
 			st->blocks++;
 			if (!blocks)
 				report(test, st, "block with an unusable maxstbl",
