@@ -8,35 +8,156 @@
 #define KMSG_COMPONENT "zpci"
 #define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/debugfs.h>
 #include <linux/export.h>
+#include <linux/mm.h>
 #include <linux/pci.h>
+#include <linux/rculist.h>
 #include <linux/seq_file.h>
+#include <linux/vmalloc.h>
 #include <asm/pci.h>
 #include <asm/pci_io.h>
 #include <asm/pci_store.h>
 
 /*
- * With MIO, BAR addresses do not name their function: copies use the
- * smallest maximum store-block length in effect of all functions seen.
+ * With MIO, a BAR address is a CPU address mapped (ioremap(), or a user
+ * mapping of the resource) to the MIO range of one BAR of one function:
+ * the function is the one whose BAR's write-back or write-through MIO range
+ * holds the MIO address.  Functions are on this list from zpci_add_device()
+ * until zpci_release_device(), which frees them with kfree_rcu() after
+ * taking them off: copies, which may run in any context, walk the list
+ * under RCU without a lock.  zpci_mio_lock orders the writers.
  */
-static unsigned int zpci_mio_maxstbl = ZPCI_BOUNDARY_SIZE;
+static LIST_HEAD(zpci_mio_functions);
+static DEFINE_SPINLOCK(zpci_mio_lock);
 
 /**
- * zpci_store_note_function() - account for a function's maxstbl in MIO copies
- * @zdev: function whose CLP values are now in effect
+ * zpci_mio_add_function() - let copies find a function by its MIO ranges
+ * @fns: list of functions, linked by their mio_entry
+ * @zdev: the function, freed with kfree_rcu() after zpci_mio_del_function()
  */
-void zpci_store_note_function(struct zpci_dev *zdev)
+VISIBLE_IF_KUNIT void zpci_mio_add_function(struct list_head *fns,
+					    struct zpci_dev *zdev)
 {
-	unsigned int old = READ_ONCE(zpci_mio_maxstbl);
+	spin_lock(&zpci_mio_lock);
+	list_add_tail_rcu(&zdev->mio_entry, fns);
+	spin_unlock(&zpci_mio_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_mio_add_function);
 
-	while (zdev->maxstbl < old) {
-		unsigned int seen = cmpxchg(&zpci_mio_maxstbl, old, zdev->maxstbl);
+/**
+ * zpci_mio_del_function() - take a function off its list of MIO ranges
+ * @zdev: the function; readers may see it until an RCU grace period ends
+ */
+VISIBLE_IF_KUNIT void zpci_mio_del_function(struct zpci_dev *zdev)
+{
+	spin_lock(&zpci_mio_lock);
+	list_del_rcu(&zdev->mio_entry);
+	spin_unlock(&zpci_mio_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_mio_del_function);
 
-		if (seen == old)
-			break;
-		old = seen;
+/* Whether one of the BAR's MIO ranges holds @addr. */
+static bool zpci_bar_holds_mio(const struct zpci_bar_struct *bar, u64 addr)
+{
+	u64 wt = (u64 __force)READ_ONCE(bar->mio_wt);
+	u64 wb = (u64 __force)READ_ONCE(bar->mio_wb);
+	u8 size = READ_ONCE(bar->size);
+	u64 len;
+
+	if (!size || size >= BITS_PER_LONG)
+		return false;
+	len = BIT_ULL(size);
+	return (wt && addr - wt < len) || (wb && addr - wb < len);
+}
+
+/* The maxstbl of a configured MIO function one of whose BARs holds @addr. */
+static bool zpci_function_mio_maxstbl(const struct zpci_dev *zdev, u64 addr,
+				      unsigned int *maxstbl)
+{
+	int i;
+
+	if (!zdev->mio_capable ||
+	    READ_ONCE(zdev->state) != ZPCI_FN_STATE_CONFIGURED)
+		return false;
+	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
+		if (zpci_bar_holds_mio(&zdev->bars[i], addr)) {
+			*maxstbl = READ_ONCE(zdev->maxstbl);
+			return true;
+		}
 	}
+	return false;
+}
+
+/**
+ * zpci_mio_maxstbl() - maximum store-block length for an MIO address
+ * @fns: list of functions, linked by their mio_entry
+ * @mio_addr: MIO address of BAR space
+ *
+ * A function in standby no longer owns the MIO ranges it last reported.
+ *
+ * Return: the maxstbl in effect of the configured function that a BAR's
+ * MIO range holding @mio_addr belongs to; ZPCI_MAX_READ_SIZE (single
+ * stores, always allowed) when no function's does.
+ */
+VISIBLE_IF_KUNIT unsigned int zpci_mio_maxstbl(struct list_head *fns,
+					       u64 mio_addr)
+{
+	unsigned int maxstbl = ZPCI_MAX_READ_SIZE;
+	struct zpci_dev *zdev;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(zdev, fns, mio_entry) {
+		if (zpci_function_mio_maxstbl(zdev, mio_addr, &maxstbl))
+			break;
+	}
+	rcu_read_unlock();
+	return maxstbl;
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_mio_maxstbl);
+
+/**
+ * zpci_store_add_function() - let copies to its BARs find a function
+ * @zdev: a function being added, freed with kfree_rcu() once released
+ */
+void zpci_store_add_function(struct zpci_dev *zdev)
+{
+	zpci_mio_add_function(&zpci_mio_functions, zdev);
+}
+
+/**
+ * zpci_store_del_function() - forget a function that is being released
+ * @zdev: the function, before it is freed with kfree_rcu()
+ */
+void zpci_store_del_function(struct zpci_dev *zdev)
+{
+	zpci_mio_del_function(zdev);
+}
+
+/**
+ * zpci_store_mio_maxstbl() - maximum store-block length for an MIO address
+ * @mio_addr: MIO address of BAR space (not a CPU address mapping it)
+ *
+ * Return: see zpci_mio_maxstbl().
+ */
+unsigned int zpci_store_mio_maxstbl(u64 mio_addr)
+{
+	return zpci_mio_maxstbl(&zpci_mio_functions, mio_addr);
+}
+
+/* The MIO address that ioremap() mapped at @addr; 0 if none. */
+static u64 zpci_iomem_mio_addr(const volatile void __iomem *addr)
+{
+	const void *va = (const void __force *)addr;
+	struct page *page;
+
+	if (!is_vmalloc_addr(va))
+		return 0;
+	page = vmalloc_to_page(va);
+	if (!page)
+		return 0;
+	return PFN_PHYS(page_to_pfn(page)) + offset_in_page(va);
 }
 
 /* The function behind an iomap cookie; NULL for MIO addresses. */
@@ -49,16 +170,19 @@ static struct zpci_dev *zpci_iomem_zdev(const volatile void __iomem *addr)
 
 /**
  * zpci_iomem_maxstbl() - maximum store-block length for a BAR address
- * @addr: iomap cookie or MIO address of BAR space
+ * @addr: iomap cookie, or with MIO an ioremap()ed address, of BAR space
  *
- * Return: the maxstbl in effect of the function that @addr belongs to; for
- * MIO addresses the smallest of all functions.
+ * Return: the maxstbl in effect of the function that @addr belongs to;
+ * ZPCI_MAX_READ_SIZE (single stores) if none is found.
  */
 unsigned int zpci_iomem_maxstbl(const volatile void __iomem *addr)
 {
-	struct zpci_dev *zdev = zpci_iomem_zdev(addr);
+	struct zpci_dev *zdev;
 
-	return zdev ? READ_ONCE(zdev->maxstbl) : READ_ONCE(zpci_mio_maxstbl);
+	if (static_branch_unlikely(&have_mio))
+		return zpci_store_mio_maxstbl(zpci_iomem_mio_addr(addr));
+	zdev = zpci_iomem_zdev(addr);
+	return zdev ? READ_ONCE(zdev->maxstbl) : ZPCI_MAX_READ_SIZE;
 }
 EXPORT_SYMBOL_GPL(zpci_iomem_maxstbl);
 

@@ -127,14 +127,23 @@ struct zpci_store_stats {
 
 struct zpci_dev;
 struct dentry;
+struct list_head;
 
 int zpci_memcpy_toio(volatile void __iomem *dst, const void *src,
 		     unsigned long n);
 int zpci_memcpy_fromio(void *dst, const volatile void __iomem *src,
 		       unsigned long n);
 unsigned int zpci_iomem_maxstbl(const volatile void __iomem *addr);
-void zpci_store_note_function(struct zpci_dev *zdev);
+unsigned int zpci_store_mio_maxstbl(u64 mio_addr);
+void zpci_store_add_function(struct zpci_dev *zdev);
+void zpci_store_del_function(struct zpci_dev *zdev);
 void zpci_store_debugfs_init_device(struct zpci_dev *zdev, struct dentry *dir);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+void zpci_mio_add_function(struct list_head *fns, struct zpci_dev *zdev);
+void zpci_mio_del_function(struct zpci_dev *zdev);
+unsigned int zpci_mio_maxstbl(struct list_head *fns, u64 mio_addr);
+#endif
 
 #if IS_ENABLED(CONFIG_ZPCI_BAR_COPY_TEST)
 void zpci_store_test_debugfs_init(struct dentry *root);

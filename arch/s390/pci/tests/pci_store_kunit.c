@@ -7,7 +7,10 @@
  */
 #include <kunit/test.h>
 #include <linux/array_size.h>
+#include <linux/bits.h>
+#include <linux/list.h>
 #include <linux/math.h>
+#include <asm/pci.h>
 #include <asm/pci_io.h>
 #include <asm/pci_store.h>
 
@@ -181,10 +184,80 @@ static void store_split_boundary_example(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zpci_store_len(0x0, 0x10000, 64, 8192), 8);
 }
 
+/* MIO addresses of two functions, BAR 16 KiB each, B right after A. */
+#define MIO_A_WT	0x4000000000000000ULL
+#define MIO_A_WB	0x4000100000000000ULL
+#define MIO_B_WT	(MIO_A_WT + BAR_LEN)
+#define MIO_B_WB	(MIO_A_WB + BAR_LEN)
+#define BAR_SIZE	14
+#define BAR_LEN		BIT_ULL(BAR_SIZE)
+
+static struct zpci_dev *mio_function(struct kunit *test, int bar, u64 wt,
+				     u64 wb, unsigned int maxstbl)
+{
+	struct zpci_dev *zdev = kunit_kzalloc(test, sizeof(*zdev), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, zdev);
+	zdev->mio_capable = true;
+	zdev->state = ZPCI_FN_STATE_CONFIGURED;
+	zdev->maxstbl = maxstbl;
+	zdev->bars[bar].mio_wt = (void __iomem *)wt;
+	zdev->bars[bar].mio_wb = (void __iomem *)wb;
+	zdev->bars[bar].size = BAR_SIZE;
+	return zdev;
+}
+
+/* Every address of a BAR (both mappings, first, inner and last byte) */
+static void expect_bar_maxstbl(struct kunit *test, struct list_head *fns,
+			       u64 wt, u64 wb, unsigned int maxstbl)
+{
+	const u64 offsets[] = { 0, 8, 0xff8, 0x1000, BAR_LEN - 1 };
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(offsets); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, zpci_mio_maxstbl(fns, wt + offsets[i]),
+				    maxstbl, "address 0x%llx", wt + offsets[i]);
+		KUNIT_EXPECT_EQ_MSG(test, zpci_mio_maxstbl(fns, wb + offsets[i]),
+				    maxstbl, "address 0x%llx", wb + offsets[i]);
+	}
+}
+
+/*
+ * With MIO a store finds its function from the BAR's MIO ranges: each
+ * function's copies use its own maxstbl, and a function that is gone no
+ * longer limits the others.  An address of no function gets single stores.
+ */
+static void store_mio_maxstbl(struct kunit *test)
+{
+	struct zpci_dev *a, *b;
+	LIST_HEAD(fns);
+
+	a = mio_function(test, 0, MIO_A_WT, MIO_A_WB, 8);
+	b = mio_function(test, 2, MIO_B_WT, MIO_B_WB, 128);
+	zpci_mio_add_function(&fns, a);
+	zpci_mio_add_function(&fns, b);
+
+	expect_bar_maxstbl(test, &fns, MIO_A_WT, MIO_A_WB, 8);
+	expect_bar_maxstbl(test, &fns, MIO_B_WT, MIO_B_WB, 128);
+	KUNIT_EXPECT_EQ(test, zpci_mio_maxstbl(&fns, MIO_B_WT + BAR_LEN),
+			ZPCI_MAX_READ_SIZE);
+
+	/* function A is unplugged: B keeps 128, A's addresses name nothing */
+	zpci_mio_del_function(a);
+	expect_bar_maxstbl(test, &fns, MIO_B_WT, MIO_B_WB, 128);
+	expect_bar_maxstbl(test, &fns, MIO_A_WT, MIO_A_WB, ZPCI_MAX_READ_SIZE);
+
+	/* a function in standby no longer owns its MIO addresses */
+	b->state = ZPCI_FN_STATE_STANDBY;
+	expect_bar_maxstbl(test, &fns, MIO_B_WT, MIO_B_WB, ZPCI_MAX_READ_SIZE);
+	zpci_mio_del_function(b);
+}
+
 static struct kunit_case pci_store_cases[] = {
 	KUNIT_CASE_PARAM(store_split_rules, split_gen_params),
 	KUNIT_CASE(load_split_rules),
 	KUNIT_CASE(store_split_boundary_example),
+	KUNIT_CASE(store_mio_maxstbl),
 	{}
 };
 
@@ -195,5 +268,6 @@ static struct kunit_suite pci_store_suite = {
 
 kunit_test_suite(pci_store_suite);
 
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests for zPCI store splitting");
 MODULE_LICENSE("GPL");
