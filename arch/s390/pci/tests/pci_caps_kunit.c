@@ -531,6 +531,55 @@ static void caps_names_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, zpci_caps_source_name(OVR), "override");
 }
 
+struct msi_vecs_case {
+	const char *desc;
+	unsigned int noi, dnoi, nvec;
+	bool directed;
+	unsigned int vecs;	/* expected: vectors allowed */
+};
+
+static const struct msi_vecs_case msi_vecs_cases[] = {
+	{ .desc = "floating: nvec below noi", .noi = 64, .dnoi = 0,
+	  .nvec = 8, .vecs = 8 },
+	{ .desc = "floating: noi limits", .noi = 4, .dnoi = 64,
+	  .nvec = 8, .vecs = 4 },
+	{ .desc = "floating: dnoi does not limit", .noi = 64, .dnoi = 2,
+	  .nvec = 8, .vecs = 8 },
+	{ .desc = "floating: noi 0 (MSI refused)", .noi = 0, .dnoi = 64,
+	  .nvec = 8, .vecs = 0 },
+	{ .desc = "directed: nvec below both", .noi = 64, .dnoi = 32,
+	  .nvec = 8, .directed = true, .vecs = 8 },
+	{ .desc = "directed: dnoi limits", .noi = 64, .dnoi = 2,
+	  .nvec = 8, .directed = true, .vecs = 2 },
+	{ .desc = "directed: noi limits", .noi = 4, .dnoi = 64,
+	  .nvec = 8, .directed = true, .vecs = 4 },
+	{ .desc = "directed: dnoi 0 (no directed interrupts)", .noi = 64,
+	  .dnoi = 0, .nvec = 8, .directed = true, .vecs = 0 },
+	{ .desc = "directed: noi 0 (MSI refused)", .noi = 0, .dnoi = 64,
+	  .nvec = 8, .directed = true, .vecs = 0 },
+	{ .desc = "directed: both at the maximum", .noi = ZPCI_CAPS_MSI_MAX,
+	  .dnoi = ZPCI_CAPS_MSI_MAX, .nvec = ZPCI_CAPS_MSI_MAX + 1,
+	  .directed = true, .vecs = ZPCI_CAPS_MSI_MAX },
+};
+
+KUNIT_ARRAY_PARAM_DESC(msi_vecs, msi_vecs_cases, desc);
+
+/**
+ * msi_vecs_test() - MSI vectors a function is given: noi, and dnoi too
+ * when interrupts are delivered directed
+ * @test: the test
+ */
+static void msi_vecs_test(struct kunit *test)
+{
+	const struct msi_vecs_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ_MSG(test, zpci_msi_vecs_allowed(c->noi, c->dnoi,
+							c->directed, c->nvec),
+			    c->vecs, "noi %u dnoi %u %s nvec %u", c->noi,
+			    c->dnoi, c->directed ? "directed" : "floating",
+			    c->nvec);
+}
+
 static struct kunit_case zpci_caps_test_cases[] = {
 	KUNIT_CASE_PARAM(caps_decode_test, caps_decode_gen_params),
 	KUNIT_CASE(caps_dt_limit_test),
@@ -538,6 +587,7 @@ static struct kunit_case zpci_caps_test_cases[] = {
 	KUNIT_CASE(caps_refuse_dt_test),
 	KUNIT_CASE(caps_bus_speed_test),
 	KUNIT_CASE(caps_names_test),
+	KUNIT_CASE_PARAM(msi_vecs_test, msi_vecs_gen_params),
 	{}
 };
 
