@@ -11,6 +11,7 @@
  * whose table code is static.
  */
 
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 
 /**
@@ -170,8 +171,151 @@ static void s390_iommu_table_test(struct kunit *test)
 	rcu_barrier();
 }
 
+/**
+ * struct s390_iommu_refresh_log - the refreshes a test requested
+ * @in_map: set while the test's map call runs
+ * @during_map: refreshes requested while it ran
+ * @total: refreshes requested in all
+ * @start: first address refreshed during the map call
+ * @end: last address refreshed during the map call
+ */
+struct s390_iommu_refresh_log {
+	bool in_map;
+	unsigned int during_map;
+	unsigned int total;
+	u64 start;
+	u64 end;
+};
+
+/* Stands in for s390_iommu_refresh(): counts, issues no RPCIT */
+static int s390_iommu_test_refresh(struct zpci_dev *zdev, dma_addr_t iova,
+				   size_t size)
+{
+	struct s390_iommu_refresh_log *log = kunit_get_current_test()->priv;
+
+	log->total++;
+	if (log->in_map) {
+		if (!log->during_map++ || iova < log->start)
+			log->start = iova;
+		log->end = max_t(u64, log->end, iova + size - 1);
+	}
+	return 0;
+}
+
+/**
+ * struct s390_iommu_refresh_case - a function's refresh mode
+ * @desc: case description
+ * @refresh: the function's tlb_refresh (the group's refresh bit)
+ */
+struct s390_iommu_refresh_case {
+	const char *desc;
+	u8 refresh;
+};
+
+static const struct s390_iommu_refresh_case s390_iommu_refresh_cases[] = {
+	{ "refresh 0", 0 },
+	{ "refresh 1", 1 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(s390_iommu_refresh, s390_iommu_refresh_cases, desc);
+
+/**
+ * s390_iommu_test_map_frame() - map a frame as the IOMMU core does
+ * @test: the test, whose priv is a &struct s390_iommu_refresh_log
+ * @domain: the domain
+ * @iova: DMA address of the frame
+ * @pa: its physical address
+ *
+ * map_pages, then iotlb_sync_map; the log's counts restart.
+ */
+static void s390_iommu_test_map_frame(struct kunit *test,
+				      struct iommu_domain *domain, u64 iova,
+				      phys_addr_t pa)
+{
+	struct s390_iommu_refresh_log *log = test->priv;
+	size_t mapped = 0;
+
+	memset(log, 0, sizeof(*log));
+	log->in_map = true;
+	KUNIT_EXPECT_EQ(test, s390_iommu_map_pages(domain, iova, pa, SZ_1M, 1,
+						   IOMMU_READ | IOMMU_WRITE,
+						   GFP_KERNEL, &mapped), 0);
+	log->in_map = false;
+	KUNIT_EXPECT_EQ(test, mapped, SZ_1M);
+	KUNIT_EXPECT_EQ(test, s390_iommu_iotlb_sync_map(domain, iova, SZ_1M), 0);
+}
+
+/**
+ * s390_iommu_frame_refresh_test() - a replaced segment entry is refreshed
+ * @test: the test; its parameter is a &struct s390_iommu_refresh_case
+ *
+ * A frame mapped where an empty page table was (a 4 KiB page mapped and
+ * unmapped before) turns one valid segment-table entry into another and
+ * frees the table: a device may still hold the old entry, so the frame's
+ * range must be refreshed before the map call returns, with either
+ * refresh mode.  A frame mapped where nothing was needs no refresh of
+ * its own (refresh 1 has iotlb_sync_map's).  One attached function,
+ * whose refreshes s390_iommu_test_refresh() counts.
+ */
+static void s390_iommu_frame_refresh_test(struct kunit *test)
+{
+	const struct s390_iommu_refresh_case *c = test->param_value;
+	struct s390_iommu_refresh_log log = {};
+	struct iommu_iotlb_gather gather;
+	struct s390_domain *s390_domain;
+	struct iommu_domain *domain;
+	const u64 table = SZ_1G, fresh = SZ_1G + SZ_2M;
+	struct zpci_dev *zdev;
+	unsigned long ste;
+	size_t mapped;
+
+	s390_domain = s390_domain_alloc(ZPCI_TABLE_TYPE_RTX, 0,
+					zpci_caps_dt_limit(ZPCI_IOTA_RTTO));
+	KUNIT_ASSERT_NOT_NULL(test, s390_domain);
+	domain = &s390_domain->domain;
+	domain->pgsize_bitmap = ZPCI_CAPS_PGSIZE_PAGE | ZPCI_CAPS_PGSIZE_FRAME;
+	zdev = kunit_kzalloc(test, sizeof(*zdev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, zdev);
+	zdev->tlb_refresh = c->refresh;
+	zdev->end_dma = zpci_caps_dt_limit(ZPCI_IOTA_RTTO);
+	list_add_rcu(&zdev->iommu_list, &s390_domain->devices);
+	test->priv = &log;
+	kunit_activate_static_stub(test, s390_iommu_refresh, s390_iommu_test_refresh);
+
+	/* a 4 KiB page leaves an empty page table behind */
+	KUNIT_EXPECT_EQ(test, s390_iommu_map_pages(domain, table + SZ_4K, SZ_2G, SZ_4K, 1,
+						   IOMMU_READ, GFP_KERNEL, &mapped), 0);
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test, s390_iommu_unmap_pages(domain, table + SZ_4K, SZ_4K, 1,
+						     &gather), SZ_4K);
+	s390_iommu_iotlb_sync(domain, &gather);
+	ste = READ_ONCE(*dma_get_seg_entry(s390_domain, table, GFP_KERNEL));
+	KUNIT_EXPECT_TRUE(test, st_entry_is_empty_table(ste));
+
+	s390_iommu_test_map_frame(test, domain, table, SZ_2G);
+	ste = READ_ONCE(*dma_get_seg_entry(s390_domain, table, GFP_KERNEL));
+	KUNIT_EXPECT_TRUE(test, st_entry_is_frame(ste));
+	KUNIT_EXPECT_EQ_MSG(test, log.during_map, 1,
+			    "refreshes before the page table was freed");
+	KUNIT_EXPECT_EQ(test, log.start, table);
+	KUNIT_EXPECT_EQ(test, log.end, table + SZ_1M - 1);
+	KUNIT_EXPECT_EQ(test, log.total, 1 + c->refresh);
+
+	s390_iommu_test_map_frame(test, domain, fresh, SZ_2G + SZ_1M);
+	KUNIT_EXPECT_EQ(test, log.during_map, 0);
+	KUNIT_EXPECT_EQ(test, log.total, c->refresh);
+
+	iommu_iotlb_gather_init(&gather);
+	s390_iommu_unmap_pages(domain, table, SZ_1M, 1, &gather);
+	s390_iommu_unmap_pages(domain, fresh, SZ_1M, 1, &gather);
+	list_del_rcu(&zdev->iommu_list);
+	s390_domain_free(domain);
+	rcu_barrier();
+}
+
 static struct kunit_case s390_iommu_table_test_cases[] = {
 	KUNIT_CASE_PARAM(s390_iommu_table_test, s390_iommu_table_gen_params),
+	KUNIT_CASE_PARAM(s390_iommu_frame_refresh_test, s390_iommu_refresh_gen_params),
 	{}
 };
 
