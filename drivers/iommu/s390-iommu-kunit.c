@@ -313,9 +313,76 @@ static void s390_iommu_frame_refresh_test(struct kunit *test)
 	rcu_barrier();
 }
 
+/**
+ * s390_iommu_frame_unmap_test() - unmapping frames reports what it did
+ * @test: the test
+ *
+ * Two frames mapped, three unmapped: the two are unmapped, reported and
+ * gathered for the refresh, and the unmap stops at the third.  4 KiB
+ * unmapped inside a frame unmaps the whole frame, as the IOMMU core
+ * expects of a large page (iommu_unmap() unmaps at least the size asked
+ * for): reported from the address on, the whole frame gathered.  Two
+ * pages mapped, three unmapped: the two are reported.
+ */
+static void s390_iommu_frame_unmap_test(struct kunit *test)
+{
+	const u64 f = SZ_1G, p = SZ_1G + SZ_4M;
+	struct iommu_iotlb_gather gather;
+	struct s390_domain *s390_domain;
+	struct iommu_domain *domain;
+	size_t mapped;
+
+	s390_domain = s390_domain_alloc(ZPCI_TABLE_TYPE_RTX, 0,
+					zpci_caps_dt_limit(ZPCI_IOTA_RTTO));
+	KUNIT_ASSERT_NOT_NULL(test, s390_domain);
+	domain = &s390_domain->domain;
+	domain->pgsize_bitmap = ZPCI_CAPS_PGSIZE_PAGE | ZPCI_CAPS_PGSIZE_FRAME;
+
+	/* two frames mapped, three unmapped */
+	KUNIT_EXPECT_EQ(test, s390_iommu_map_pages(domain, f, SZ_2G, SZ_1M, 2, IOMMU_READ,
+						   GFP_KERNEL, &mapped), 0);
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test, s390_iommu_unmap_pages(domain, f, SZ_1M, 3, &gather), SZ_2M);
+	KUNIT_EXPECT_EQ(test, gather.start, f);
+	KUNIT_EXPECT_EQ(test, gather.end, f + SZ_2M - 1);
+	KUNIT_EXPECT_EQ(test, s390_iommu_iova_to_phys(domain, f), 0);
+	KUNIT_EXPECT_EQ(test, s390_iommu_iova_to_phys(domain, f + SZ_1M), 0);
+
+	/* 4 KiB unmapped inside a frame */
+	KUNIT_EXPECT_EQ(test, s390_iommu_map_pages(domain, f, SZ_2G, SZ_1M, 1, IOMMU_READ,
+						   GFP_KERNEL, &mapped), 0);
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test, s390_iommu_unmap_pages(domain, f + SZ_4K, SZ_4K, 1, &gather),
+			SZ_1M - SZ_4K);
+	KUNIT_EXPECT_EQ(test, gather.start, f);
+	KUNIT_EXPECT_EQ(test, gather.end, f + SZ_1M - 1);
+	KUNIT_EXPECT_EQ(test, s390_iommu_iova_to_phys(domain, f), 0);
+
+	/* the same through the IOMMU core: at least 4 KiB unmapped */
+	KUNIT_EXPECT_EQ(test, s390_iommu_map_pages(domain, f, SZ_2G, SZ_1M, 1, IOMMU_READ,
+						   GFP_KERNEL, &mapped), 0);
+	domain->type = IOMMU_DOMAIN_UNMANAGED;
+	domain->ops = s390_iommu_ops.default_domain_ops;
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_GE(test, iommu_unmap_fast(domain, f + SZ_4K, SZ_4K, &gather), SZ_4K);
+	KUNIT_EXPECT_EQ(test, s390_iommu_iova_to_phys(domain, f + SZ_4K), 0);
+
+	/* two pages mapped, three unmapped */
+	KUNIT_EXPECT_EQ(test, s390_iommu_map_pages(domain, p, SZ_2G, SZ_4K, 2, IOMMU_READ,
+						   GFP_KERNEL, &mapped), 0);
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test, s390_iommu_unmap_pages(domain, p, SZ_4K, 3, &gather), SZ_8K);
+	KUNIT_EXPECT_EQ(test, gather.start, p);
+	KUNIT_EXPECT_EQ(test, gather.end, p + SZ_8K - 1);
+
+	s390_domain_free(domain);
+	rcu_barrier();
+}
+
 static struct kunit_case s390_iommu_table_test_cases[] = {
 	KUNIT_CASE_PARAM(s390_iommu_table_test, s390_iommu_table_gen_params),
 	KUNIT_CASE_PARAM(s390_iommu_frame_refresh_test, s390_iommu_refresh_gen_params),
+	KUNIT_CASE(s390_iommu_frame_unmap_test),
 	{}
 };
 
