@@ -6,11 +6,16 @@
  * the function group reports them in dtsm and the DMA aperture reaches
  * past what a region-third table translates.  A hypervisor may still
  * refuse to register them: QEMU 7.2 answers every designation type but
- * region-third with an operand exception.  So before the IOMMU builds a
- * domain for the function, one registration of an empty table of that
- * type asks; a refusal takes the type out of effect, with one message,
- * and the next smaller type is asked, down to region-third, which Linux
- * has always registered and which is not asked for.
+ * region-third with an operand exception.  So when the function is
+ * enabled, before it is scanned, one registration of an empty table of
+ * that type asks; a refusal takes the type out of effect, with one
+ * message, and the next smaller type is asked, down to region-third,
+ * which Linux has always registered and which is not asked for.  Only
+ * that refusal narrows the function: a registration that fails otherwise
+ * (no memory for the table, busy, an error condition code) tells nothing
+ * about the type, which stays.  A function left without an aperture is
+ * refused: disabled and returned to standby before it reaches the PCI
+ * bus.
  */
 
 #define KMSG_COMPONENT "zpci"
@@ -27,6 +32,7 @@
 #include <asm/pci_dma.h>
 #include <asm/pci_insn.h>
 #include <asm/pci_io.h>
+#include <asm/sclp.h>
 
 /* Condition code of a registration the machine answered with an exception */
 #define CAPS_TABLE_EXCEPTION	(-1)
@@ -74,9 +80,12 @@ static int caps_table_mpcifc(u64 req, struct zpci_fib *fib, u8 *status)
  * translated) for the function's aperture and, if that succeeds,
  * unregisters it again.
  *
- * Return: true if the registration succeeded.
+ * Return: 0 if the registration succeeded, -EOPNOTSUPP if the hypervisor
+ * refused the type (the instruction raised an exception), or, if the
+ * question could not be asked, -ENOMEM (no table), -EBUSY (still busy
+ * after retries), -ENODEV (condition code 3) or -EIO (condition code 1).
  */
-static bool caps_table_taken(struct zpci_dev *zdev, unsigned int dt)
+static int caps_table_taken(struct zpci_dev *zdev, unsigned int dt)
 {
 	static const u64 dt_flags[] = {
 		[ZPCI_IOTA_RTTO] = ZPCI_IOTA_RTTO_FLAG,
@@ -91,11 +100,11 @@ static bool caps_table_taken(struct zpci_dev *zdev, unsigned int dt)
 	u8 status = 0;
 
 	if (dt >= ARRAY_SIZE(dt_flags) || !dt_flags[dt])
-		return false;
+		return -EOPNOTSUPP;
 	/* pages of this order are aligned to their size: 16 KiB */
 	table = (unsigned long *)__get_free_pages(GFP_KERNEL, order);
 	if (!table)
-		return false;
+		return -ENOMEM;
 	for (i = 0; i < ZPCI_TABLE_ENTRIES; i++)
 		table[i] = ZPCI_TABLE_INVALID;
 
@@ -114,41 +123,95 @@ static bool caps_table_taken(struct zpci_dev *zdev, unsigned int dt)
 
 	zpci_dbg(3, "table fid:%x, dt:%u, cc:%d, status:%d\n", zdev->fid, dt,
 		 cc, status);
-	return !cc;
+	switch (cc) {
+	case 0:
+		return 0;
+	case CAPS_TABLE_EXCEPTION:
+		return -EOPNOTSUPP;
+	case 2:
+		return -EBUSY;
+	case 3:
+		return -ENODEV;
+	default:
+		return -EIO;
+	}
+}
+
+/**
+ * caps_table_refuse_function() - give back a function left without aperture
+ * @zdev: the function, enabled
+ * @name: the name of the table type just refused, or %NULL if the function
+ *	was refused before
+ *
+ * Disables the function and returns it to standby (deconfigures it), so
+ * that it never reaches the PCI bus and the hypervisor can unplug it; one
+ * message.
+ */
+static void caps_table_refuse_function(struct zpci_dev *zdev, const char *name)
+{
+	int rc;
+
+	zpci_disable_device(zdev);
+	rc = sclp_pci_deconfigure(zdev->fid);
+	zpci_dbg(0, "table fid:%x, refused, deconf rc:%d\n", zdev->fid, rc);
+	if (!rc)
+		zdev->state = ZPCI_FN_STATE_STANDBY;
+	pr_err("fid %x: refused: %s%sno DMA aperture from sdma 0x%llx; %s\n",
+	       zdev->fid, name ?: "", name ? " tables refused by the hypervisor, " : "",
+	       zdev->start_dma, rc ? "not returned to standby" : "returned to standby");
 }
 
 /**
  * zpci_caps_probe_table() - the table type the hypervisor takes
- * @zdev: the function, enabled, with no translation registered
+ * @zdev: the function, just enabled, with no translation registered
  *
  * Asks the hypervisor about the type zpci_caps_table_dt() chooses for
- * the function's aperture unless it is region-third; each type refused
- * is taken out of effect (zpci_caps_refuse_dt(); one message naming the
- * type, dtsm before and after and, if it changes, edma), which may
- * narrow the aperture, and the next type is asked.
+ * the function's aperture unless it is region-third; each type the
+ * hypervisor refuses is taken out of effect (zpci_caps_refuse_dt(); one
+ * message naming the type, dtsm before and after and, if it changes,
+ * edma), which may narrow the aperture, and the next type is asked.  A
+ * type that could not be asked about stays in effect.
  *
  * Return: the designation type to build tables for.  If no aperture
  * remains, ZPCI_CAPS_F_REFUSED is set in the capabilities,
- * zdev->start_dma lies beyond zdev->end_dma and the return value is
- * the type refused last.
+ * zdev->start_dma lies beyond zdev->end_dma, the function is disabled and
+ * returned to standby, with one message instead of the refusal's, and the
+ * return value is the type refused last.
  */
 unsigned int zpci_caps_probe_table(struct zpci_dev *zdev)
 {
 	struct zpci_caps *caps = &zdev->caps;
+	unsigned int dt = ZPCI_CAPS_GUEST_DT;
 	u64 dtsm, edma;
-	unsigned int dt;
+	bool refused;
+	int rc;
 
+	if (caps->flags & ZPCI_CAPS_F_REFUSED) {
+		caps_table_refuse_function(zdev, NULL);
+		return dt;
+	}
 	for (;;) {
 		dt = zpci_caps_table_dt(caps, zdev->end_dma);
-		if (dt == ZPCI_CAPS_GUEST_DT || caps_table_taken(zdev, dt))
+		if (dt == ZPCI_CAPS_GUEST_DT)
 			return dt;
+		rc = caps_table_taken(zdev, dt);
+		if (rc != -EOPNOTSUPP) {
+			if (rc)
+				zpci_dbg(0, "table fid:%x, dt:%u not asked, rc:%d\n",
+					 zdev->fid, dt, rc);
+			return dt;
+		}
 
 		dtsm = zpci_caps_get(caps, ZPCI_CAPS_DTSM);
 		edma = zpci_caps_get(caps, ZPCI_CAPS_EDMA);
-		zpci_caps_refuse_dt(caps, dt);
+		refused = !zpci_caps_refuse_dt(caps, dt);
 		zdev->end_dma = min(zdev->end_dma, zpci_caps_get(caps, ZPCI_CAPS_EDMA));
 		zdev->dtsm = zpci_caps_get(caps, ZPCI_CAPS_DTSM);
 		zdev->dma_mask = zpci_caps_get(caps, ZPCI_CAPS_DASM);
+		if (refused) {
+			caps_table_refuse_function(zdev, caps_table_names[dt]);
+			return dt;
+		}
 		if (edma != zpci_caps_get(caps, ZPCI_CAPS_EDMA))
 			pr_info("fid %x: %s tables refused by the hypervisor: dtsm 0x%llx->0x%llx edma 0x%llx->0x%llx\n",
 				zdev->fid, caps_table_names[dt], dtsm,
@@ -158,11 +221,5 @@ unsigned int zpci_caps_probe_table(struct zpci_dev *zdev)
 			pr_info("fid %x: %s tables refused by the hypervisor: dtsm 0x%llx->0x%llx\n",
 				zdev->fid, caps_table_names[dt], dtsm,
 				zpci_caps_get(caps, ZPCI_CAPS_DTSM));
-		if (caps->flags & ZPCI_CAPS_F_REFUSED) {
-			/* sdma lies beyond edma: the caller refuses the function */
-			pr_err("fid %x: refused: no DMA aperture below 0x%llx\n",
-			       zdev->fid, zdev->end_dma);
-			return dt;
-		}
 	}
 }
