@@ -29,7 +29,7 @@ cp tools/testing/zpci/guest/zpci_report tools/testing/zpci/guest/hotplug_cycle \
 	tools/testing/zpci/guest/clp_expect tools/testing/zpci/guest/dma_stress \
 	tools/testing/zpci/guest/net_traffic tools/testing/zpci/guest/msi_rebind \
 	tools/testing/zpci/guest/clp_fail_nth tools/testing/zpci/guest/hotplug_soak \
-	tools/testing/zpci/guest/refused_unplug \
+	tools/testing/zpci/guest/refused_unplug tools/testing/zpci/guest/blk_safe \
 	"$OUT/root/tests/"
 for p in "$OUT"/selftests/*; do
 	[ -x "$p" ] && [ -f "$p" ] && cp "$p" "$OUT/root/tests/"

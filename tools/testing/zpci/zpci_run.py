@@ -17,6 +17,7 @@ Result lines go to stdout and, with --results, are appended to a file as
 import argparse
 import configparser
 import gzip
+import hashlib
 import json
 import os
 import re
@@ -56,6 +57,15 @@ def log(msg):
     print(msg, flush=True)
 
 
+def file_digest(path):
+    """SHA-256 of a file's content."""
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 class Function:
     """One zPCI function of a profile."""
 
@@ -71,6 +81,12 @@ class Function:
             img = os.path.join(rundir, f'{self.name}.img')
             with open(img, 'wb') as f:
                 f.truncate(int(self.opts.get('disk_mib', '128')) << 20)
+            if self.opts.get('keep_data') == 'yes':
+                # A disk with data on it (an ext2 filesystem) that the
+                # boot must leave as it is: collect() compares the image.
+                subprocess.run(['mke2fs', '-q', '-F', '-t', 'ext2', '-L', self.name, img],
+                               check=True)
+                self.kept = (img, file_digest(img))
             return ['-blockdev', f'driver=file,filename={img},node-name=d-{self.name},'
                     'cache.direct=off,cache.no-flush=on']
         if self.type == 'virtio-net' and self.opts.get('net') == 'user':
@@ -180,7 +196,11 @@ class Profile:
         }
         blk = [f for f in self.functions if f.type == 'virtio-blk']
         if blk:
+            # The runner's disks are scratch images it made for this boot:
+            # blk_verify may overwrite the first (not one with keep_data).
             env['ZPCI_BLK_DEV'] = '/dev/vda'
+            if blk[0].opts.get('keep_data') != 'yes':
+                env['ZPCI_BLK_WRITE'] = 'yes'
         env.update(self.env)
         return env
 
@@ -435,6 +455,12 @@ class Boot:
                 res.append((st, f'{tag}/{t}', f'rc={rc}'))
             elif rc not in (0, 4) and all(s != 'FAIL' for s, _ in tap):
                 res.append(('FAIL', f'{tag}/{t}', f'exit code {rc}'))
+        for f in self.p.functions:
+            if getattr(f, 'kept', None):
+                img, digest = f.kept
+                same = file_digest(img) == digest
+                res.append(('PASS' if same else 'FAIL', f'{tag}/disk-{f.name}',
+                            f'{f.name} (keep_data) {"unchanged" if same else "WRITTEN TO"} by the boot'))
         splats = [l for l in self.lines if SPLATS.search(l)]
         if timed_out:
             res.append(('FAIL', f'{tag}/boot', f'timed out after {self.p.timeout}s'))

@@ -4,9 +4,15 @@
  * pattern, drop the page cache, read it back (buffered and O_DIRECT) and
  * compare checksums and bytes.
  *
- * Environment: ZPCI_BLK_DEV (default /dev/vda), ZPCI_BLK_MIB (default 64),
- * ZPCI_BLK_FRAMES=1: the function's group offers 1 MiB frames, and the
- * huge-buffer test must see its I/O mapped through them.
+ * The test overwrites the first ZPCI_BLK_MIB MiB (default 64) of the disk
+ * it is given, so it needs to be given one, and told twice: ZPCI_BLK_DEV
+ * names the disk (no default) and ZPCI_BLK_WRITE=yes confirms that its data
+ * may be destroyed.  Even then it only writes to a whole virtio-blk disk of
+ * a zPCI function that nothing uses: not mounted, no partition mounted, no
+ * holder (device mapper, md), not swap, and it keeps the disk open
+ * exclusively while it writes.  Otherwise every test is skipped, saying
+ * why.  ZPCI_BLK_FRAMES=1: the function's group offers 1 MiB frames, and
+ * the huge-buffer test must see its I/O mapped through them.
  *
  * A slow guest (KASAN, one CPU, DMA load beside it) is not a wrong result:
  * each test may take BLK_TIMEOUT seconds, not the harness's 30.
@@ -22,8 +28,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <errno.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <linux/fs.h>
 
 #include "../../../kselftest_harness.h"
@@ -61,6 +71,132 @@ static uint64_t checksum(uint64_t sum, const uint64_t *buf, size_t words)
 	return sum;
 }
 
+/* "maj:min" of block device @name (sysfs), "" if it has none. */
+static void blk_devno(const char *name, char *devno, size_t len)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	devno[0] = '\0';
+	snprintf(path, sizeof(path), "/sys/class/block/%.64s/dev", name);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (!fgets(devno, len, f))
+		devno[0] = '\0';
+	devno[strcspn(devno, "\n")] = '\0';
+	fclose(f);
+}
+
+/* Whether sysfs directory @dir has an entry (other than . and ..). */
+static bool dir_has_entries(const char *dir)
+{
+	struct dirent *e;
+	bool any = false;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return false;
+	while (!any && (e = readdir(d)))
+		any = strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return any;
+}
+
+/* Whether "maj:min" @devno is mounted (mountinfo) or a swap device. */
+static bool devno_in_use(const char *devno)
+{
+	char line[4096], maj_min[64], path[PATH_MAX];
+	bool used = false;
+	struct stat st;
+	FILE *f;
+
+	f = fopen("/proc/self/mountinfo", "r");
+	if (f) {
+		while (!used && fgets(line, sizeof(line), f))
+			used = sscanf(line, "%*s %*s %63s", maj_min) == 1 &&
+			       !strcmp(maj_min, devno);
+		fclose(f);
+	}
+	f = fopen("/proc/swaps", "r");
+	if (f) {
+		while (!used && fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "%4095s", path) != 1 || stat(path, &st) ||
+			    !S_ISBLK(st.st_mode))
+				continue;
+			snprintf(maj_min, sizeof(maj_min), "%u:%u",
+				 major(st.st_rdev), minor(st.st_rdev));
+			used = !strcmp(maj_min, devno);
+		}
+		fclose(f);
+	}
+	return used;
+}
+
+/*
+ * Why the test must not write to @dev, NULL if it may: @dev must be a
+ * whole virtio-blk disk of a zPCI function (its PCI device has the zPCI
+ * function_id attribute and the virtio vendor id), and neither it nor a
+ * partition of it may be mounted, swap or held by another device.
+ */
+static const char *blk_unsafe(const char *dev, char *why, size_t len)
+{
+	char path[PATH_MAX + 32], real[PATH_MAX], devno[64], vendor[16] = "";
+	const char *name = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
+	struct dirent *e;
+	FILE *f;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/device", name);
+	if (!realpath(path, real)) {
+		snprintf(why, len, "%.64s is not a disk known to sysfs", dev);
+		return why;
+	}
+	snprintf(path, sizeof(path), "/sys/class/block/%s/partition", name);
+	if (!access(path, F_OK)) {
+		snprintf(why, len, "%.64s is a partition, not a whole disk", dev);
+		return why;
+	}
+	/* .../<pci function>/virtioN: the function is the parent */
+	snprintf(path, sizeof(path), "%s/../function_id", real);
+	if (access(path, F_OK)) {
+		snprintf(why, len, "%.64s is not on a zPCI function", dev);
+		return why;
+	}
+	snprintf(path, sizeof(path), "%s/../vendor", real);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(vendor, sizeof(vendor), f))
+			vendor[0] = '\0';
+		fclose(f);
+	}
+	if (strncmp(vendor, "0x1af4", 6)) {
+		snprintf(why, len, "%.64s is not a virtio-blk disk", dev);
+		return why;
+	}
+	/* the disk, then each partition (/sys/class/block/<disk>/<part>) */
+	snprintf(path, sizeof(path), "/sys/class/block/%s", name);
+	d = opendir(path);
+	if (!d) {
+		snprintf(why, len, "%.64s: %s", name, strerror(errno));
+		return why;
+	}
+	for (e = readdir(d); e; e = readdir(d)) {
+		const char *part = strcmp(e->d_name, ".") ? e->d_name : name;
+
+		if (strcmp(e->d_name, ".") && strncmp(e->d_name, name, strlen(name)))
+			continue;
+		blk_devno(part, devno, sizeof(devno));
+		snprintf(path, sizeof(path), "/sys/class/block/%s/holders", part);
+		if (devno_in_use(devno) || dir_has_entries(path)) {
+			snprintf(why, len, "%.64s is in use (mounted, swap or held)", part);
+			break;
+		}
+	}
+	closedir(d);
+	return e ? why : NULL;
+}
+
 FIXTURE(blk)
 {
 	const char *dev;
@@ -72,18 +208,28 @@ FIXTURE(blk)
 
 FIXTURE_SETUP(blk)
 {
+	const char *confirm = getenv("ZPCI_BLK_WRITE");
 	const char *mib = getenv("ZPCI_BLK_MIB");
 	unsigned long long devsize = 0;
+	char why[160];
 	uint64_t state;
 	size_t off;
 	int fd;
 
-	self->dev = getenv("ZPCI_BLK_DEV") ?: "/dev/vda";
+	self->dev = getenv("ZPCI_BLK_DEV");
 	self->bytes = (mib ? strtoul(mib, NULL, 0) : 64) * CHUNK;
-	fd = open(self->dev, O_RDWR);
+	if (!self->dev)
+		SKIP(return, "overwrites %zu MiB of a disk: name a scratch virtio-blk disk of a zPCI function with ZPCI_BLK_DEV=/dev/vdX and ZPCI_BLK_WRITE=yes",
+		     self->bytes / CHUNK);
+	if (!confirm || strcmp(confirm, "yes"))
+		SKIP(return, "would overwrite %zu MiB of %s: set ZPCI_BLK_WRITE=yes to confirm",
+		     self->bytes / CHUNK, self->dev);
+	if (blk_unsafe(self->dev, why, sizeof(why)))
+		SKIP(return, "%s: not written", why);
+	fd = open(self->dev, O_RDWR | O_EXCL);
 	if (fd < 0)
-		SKIP(return, "%s cannot be opened: declare a virtio-blk function in the profile",
-		     self->dev);
+		SKIP(return, "%s cannot be opened exclusively: %s", self->dev,
+		     strerror(errno));
 	ASSERT_EQ(0, ioctl(fd, BLKGETSIZE64, &devsize));
 	if (devsize < self->bytes)
 		SKIP(close(fd); return, "%s has %llu bytes, the test needs %zu",
