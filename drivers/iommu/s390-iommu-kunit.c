@@ -379,10 +379,45 @@ static void s390_iommu_frame_unmap_test(struct kunit *test)
 	rcu_barrier();
 }
 
+/*
+ * The aperture end under the s390_iommu_aperture= limit: a page-aligned
+ * end (the last byte of a page) stays page-aligned, whatever the limit,
+ * none included (s390_iommu_aperture=0), and a limit never extends it.
+ */
+static void s390_iommu_aperture_end_test(struct kunit *test)
+{
+	static const struct {
+		u64 start, end, limit, want;
+	} cases[] = {
+		/* QEMU's emulated function, 1 GiB guest */
+		{ SZ_4G, 0x1ffffffffffffffULL, SZ_1G, SZ_4G + SZ_1G - 1 },
+		/* aperture smaller than the limit: kept */
+		{ SZ_4G, SZ_4G + SZ_16M - 1, SZ_1G, SZ_4G + SZ_16M - 1 },
+		/* exactly the limit: kept */
+		{ SZ_4G, SZ_4G + SZ_1G - 1, SZ_1G, SZ_4G + SZ_1G - 1 },
+		/* s390_iommu_aperture=0: no limit, all of 2^64 */
+		{ 0, U64_MAX, S390_IOMMU_APERTURE_NONE, U64_MAX },
+		{ SZ_4G, U64_MAX, S390_IOMMU_APERTURE_NONE, U64_MAX },
+	};
+	unsigned int i;
+	u64 end;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		end = s390_iommu_aperture_end(cases[i].start, cases[i].end,
+					      cases[i].limit);
+		KUNIT_EXPECT_EQ_MSG(test, end, cases[i].want,
+				    "start 0x%llx end 0x%llx limit 0x%llx",
+				    cases[i].start, cases[i].end, cases[i].limit);
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED(end + 1, PAGE_SIZE),
+				      "end 0x%llx not the last byte of a page", end);
+	}
+}
+
 static struct kunit_case s390_iommu_table_test_cases[] = {
 	KUNIT_CASE_PARAM(s390_iommu_table_test, s390_iommu_table_gen_params),
 	KUNIT_CASE_PARAM(s390_iommu_frame_refresh_test, s390_iommu_refresh_gen_params),
 	KUNIT_CASE(s390_iommu_frame_unmap_test),
+	KUNIT_CASE(s390_iommu_aperture_end_test),
 	{}
 };
 
