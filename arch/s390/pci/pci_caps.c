@@ -21,6 +21,7 @@
 #include <asm/pci.h>
 #include <asm/pci_caps.h>
 #include <asm/pci_dma.h>
+#include <asm/pci_io.h>
 
 /**
  * struct zpci_caps_field_info - how a field is named and printed
@@ -376,19 +377,19 @@ static void caps_decode_maxstbl(const struct clp_rsp_query_pci_grp *grp,
 {
 	u64 len = grp->maxstbl;
 
-	if (len == ZPCI_CAPS_STB_SINGLE) {
+	if (len == ZPCI_MAX_READ_SIZE) {
 		caps_accept(caps, ZPCI_CAPS_MAXSTBL, len);
-	} else if (len < ZPCI_CAPS_STB_SINGLE ||
-		   !IS_ALIGNED(len, ZPCI_CAPS_STB_SINGLE)) {
-		caps_set(caps, ZPCI_CAPS_MAXSTBL, len, ZPCI_CAPS_STB_SINGLE,
+	} else if (len < ZPCI_MAX_READ_SIZE ||
+		   !IS_ALIGNED(len, ZPCI_MAX_READ_SIZE)) {
+		caps_set(caps, ZPCI_CAPS_MAXSTBL, len, ZPCI_MAX_READ_SIZE,
 			 ZPCI_CAPS_SRC_FALLBACK);
-	} else if (len > ZPCI_CAPS_STB_MAX) {
-		caps_set(caps, ZPCI_CAPS_MAXSTBL, len, ZPCI_CAPS_STB_MAX,
+	} else if (len > ZPCI_BOUNDARY_SIZE) {
+		caps_set(caps, ZPCI_CAPS_MAXSTBL, len, ZPCI_BOUNDARY_SIZE,
 			 ZPCI_CAPS_SRC_FALLBACK);
 	} else {
 		caps_accept(caps, ZPCI_CAPS_MAXSTBL, len);
 	}
-	if (zpci_caps_get(caps, ZPCI_CAPS_MAXSTBL) == ZPCI_CAPS_STB_SINGLE)
+	if (zpci_caps_get(caps, ZPCI_CAPS_MAXSTBL) == ZPCI_MAX_READ_SIZE)
 		caps->flags |= ZPCI_CAPS_F_NO_PCISTB;
 }
 

@@ -104,10 +104,6 @@ enum zpci_caps_field {
 #define ZPCI_CAPS_BUILT_DTSM	(ZPCI_CAPS_DTSM_BIT(1) | ZPCI_CAPS_DTSM_BIT(2) | \
 				 ZPCI_CAPS_DTSM_BIT(3))
 
-/* Store-block limits (bytes): PCISTB needs > 8, a multiple of 8, <= 4 KiB */
-#define ZPCI_CAPS_STB_SINGLE	8
-#define ZPCI_CAPS_STB_MAX	4096
-
 /* Vectors one function's adapter-interrupt vector can serve (MSI-X max) */
 #define ZPCI_CAPS_MSI_MAX	2048
 
