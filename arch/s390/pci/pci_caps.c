@@ -215,6 +215,28 @@ bool zpci_caps_refuse_dt(struct zpci_caps *caps, unsigned int dt)
 EXPORT_SYMBOL_IF_KUNIT(zpci_caps_refuse_dt);
 
 /**
+ * zpci_msi_vecs_allowed() - MSI vectors a function may be given
+ * @noi: noi in effect, 0 when MSI was refused
+ * @dnoi: dnoi in effect
+ * @directed: whether the machine delivers interrupts directed
+ * @nvec: vectors the driver asks for
+ *
+ * Each vector of a function takes one of its interrupts, and with
+ * directed delivery one of its directed interrupts too.
+ *
+ * Return: @nvec capped by @noi and, when @directed, by @dnoi; 0 when the
+ * function may have no vector.
+ */
+unsigned int zpci_msi_vecs_allowed(unsigned int noi, unsigned int dnoi,
+				   bool directed, unsigned int nvec)
+{
+	if (directed)
+		noi = min(noi, dnoi);
+	return min(nvec, noi);
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_msi_vecs_allowed);
+
+/**
  * zpci_caps_bus_speed() - PCI bus speed implied by the version in effect
  * @caps: decoded capabilities
  *

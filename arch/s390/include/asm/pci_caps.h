@@ -179,6 +179,8 @@ const char *zpci_caps_field_name(enum zpci_caps_field field);
 const char *zpci_caps_source_name(enum zpci_caps_source source);
 bool zpci_caps_field_is_hex(enum zpci_caps_field field);
 int zpci_caps_bus_speed(const struct zpci_caps *caps);
+unsigned int zpci_msi_vecs_allowed(unsigned int noi, unsigned int dnoi,
+				   bool directed, unsigned int nvec);
 u64 zpci_caps_dt_limit(unsigned int dt);
 unsigned int zpci_caps_table_dt(const struct zpci_caps *caps, u64 end);
 bool zpci_caps_refuse_dt(struct zpci_caps *caps, unsigned int dt);
