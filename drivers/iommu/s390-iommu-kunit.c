@@ -382,7 +382,8 @@ static void s390_iommu_frame_unmap_test(struct kunit *test)
 /*
  * The aperture end under the s390_iommu_aperture= limit: a page-aligned
  * end (the last byte of a page) stays page-aligned, whatever the limit,
- * none included (s390_iommu_aperture=0), and a limit never extends it.
+ * none included (s390_iommu_aperture=0), a limit never extends it, and
+ * the size (end - start + 1, what a global refresh passes) fits 64 bits.
  */
 static void s390_iommu_aperture_end_test(struct kunit *test)
 {
@@ -395,9 +396,10 @@ static void s390_iommu_aperture_end_test(struct kunit *test)
 		{ SZ_4G, SZ_4G + SZ_16M - 1, SZ_1G, SZ_4G + SZ_16M - 1 },
 		/* exactly the limit: kept */
 		{ SZ_4G, SZ_4G + SZ_1G - 1, SZ_1G, SZ_4G + SZ_1G - 1 },
-		/* s390_iommu_aperture=0: no limit, all of 2^64 */
-		{ 0, U64_MAX, S390_IOMMU_APERTURE_NONE, U64_MAX },
+		/* s390_iommu_aperture=0: no limit ... */
 		{ SZ_4G, U64_MAX, S390_IOMMU_APERTURE_NONE, U64_MAX },
+		/* ... but a size of 2^64 does not fit: one page less */
+		{ 0, U64_MAX, S390_IOMMU_APERTURE_NONE, U64_MAX - PAGE_SIZE },
 	};
 	unsigned int i;
 	u64 end;
@@ -410,6 +412,9 @@ static void s390_iommu_aperture_end_test(struct kunit *test)
 				    cases[i].start, cases[i].end, cases[i].limit);
 		KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED(end + 1, PAGE_SIZE),
 				      "end 0x%llx not the last byte of a page", end);
+		KUNIT_EXPECT_NE_MSG(test, end - cases[i].start + 1, 0,
+				    "start 0x%llx end 0x%llx: size 2^64",
+				    cases[i].start, end);
 	}
 }
 
