@@ -133,6 +133,20 @@ static bool devno_in_use(const char *devno)
 	return used;
 }
 
+/* Whether open @fd is the block device sysfs knows as @dev ("maj:min"). */
+static bool same_device(int fd, const char *dev)
+{
+	const char *name = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
+	char devno[64], have[64];
+	struct stat st;
+
+	if (fstat(fd, &st) || !S_ISBLK(st.st_mode))
+		return false;
+	blk_devno(name, devno, sizeof(devno));
+	snprintf(have, sizeof(have), "%u:%u", major(st.st_rdev), minor(st.st_rdev));
+	return !strcmp(devno, have);
+}
+
 /*
  * Why the test must not write to @dev, NULL if it may: @dev must be a
  * whole virtio-blk disk of a zPCI function (its PCI device has the zPCI
@@ -144,6 +158,7 @@ static const char *blk_unsafe(const char *dev, char *why, size_t len)
 	char path[PATH_MAX + 32], real[PATH_MAX], devno[64], vendor[16] = "";
 	const char *name = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
 	struct dirent *e;
+	bool used = false;
 	FILE *f;
 	DIR *d;
 
@@ -188,13 +203,14 @@ static const char *blk_unsafe(const char *dev, char *why, size_t len)
 			continue;
 		blk_devno(part, devno, sizeof(devno));
 		snprintf(path, sizeof(path), "/sys/class/block/%s/holders", part);
-		if (devno_in_use(devno) || dir_has_entries(path)) {
+		used = devno_in_use(devno) || dir_has_entries(path);
+		if (used) {
 			snprintf(why, len, "%.64s is in use (mounted, swap or held)", part);
 			break;
 		}
 	}
 	closedir(d);
-	return e ? why : NULL;
+	return used ? why : NULL;
 }
 
 FIXTURE(blk)
@@ -226,10 +242,15 @@ FIXTURE_SETUP(blk)
 		     self->bytes / CHUNK, self->dev);
 	if (blk_unsafe(self->dev, why, sizeof(why)))
 		SKIP(return, "%s: not written", why);
+	if (!self->bytes)
+		SKIP(return, "ZPCI_BLK_MIB=0: nothing to write");
 	fd = open(self->dev, O_RDWR | O_EXCL);
 	if (fd < 0)
 		SKIP(return, "%s cannot be opened exclusively: %s", self->dev,
 		     strerror(errno));
+	if (!same_device(fd, self->dev))
+		SKIP(close(fd); return, "%s opened another device than sysfs names",
+		     self->dev);
 	ASSERT_EQ(0, ioctl(fd, BLKGETSIZE64, &devsize));
 	if (devsize < self->bytes)
 		SKIP(close(fd); return, "%s has %llu bytes, the test needs %zu",
@@ -390,7 +411,7 @@ TEST_F_TIMEOUT(blk, direct_io_both_ways_1m_buffer, BLK_TIMEOUT)
 	/* memory -> device, checked through the page cache */
 	state = self->seed ^ 0x5a5a5a5a5a5a5a5aULL;
 	sum = 0xcbf29ce484222325ULL;
-	fd = open(self->dev, O_WRONLY | O_DIRECT);
+	fd = open(self->dev, O_WRONLY | O_DIRECT | O_EXCL);
 	ASSERT_LE(0, fd);
 	for (off = 0; off < self->bytes; off += CHUNK) {
 		fill(buf, CHUNK / 8, &state);
