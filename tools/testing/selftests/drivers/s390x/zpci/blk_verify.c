@@ -235,8 +235,8 @@ FIXTURE_SETUP(blk)
 	self->dev = getenv("ZPCI_BLK_DEV");
 	self->bytes = (mib ? strtoul(mib, NULL, 0) : 64) * CHUNK;
 	if (!self->dev)
-		SKIP(return, "overwrites %zu MiB of a disk: name a scratch virtio-blk disk of a zPCI function with ZPCI_BLK_DEV=/dev/vdX and ZPCI_BLK_WRITE=yes",
-		     self->bytes / CHUNK);
+		SKIP(return,
+		     "no disk named: set ZPCI_BLK_DEV=/dev/vdX (scratch zPCI virtio-blk) and ZPCI_BLK_WRITE=yes");
 	if (!confirm || strcmp(confirm, "yes"))
 		SKIP(return, "would overwrite %zu MiB of %s: set ZPCI_BLK_WRITE=yes to confirm",
 		     self->bytes / CHUNK, self->dev);
