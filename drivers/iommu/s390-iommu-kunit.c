@@ -246,6 +246,24 @@ static void s390_iommu_test_map_frame(struct kunit *test,
 }
 
 /**
+ * s390_iommu_test_frame_domain() - a region-third domain with frames
+ * @test: the test, which fails if the domain cannot be allocated
+ *
+ * Return: a domain with 4 KiB pages and 1 MiB frames.
+ */
+static struct s390_domain *s390_iommu_test_frame_domain(struct kunit *test)
+{
+	struct s390_domain *s390_domain;
+
+	s390_domain = s390_domain_alloc(ZPCI_TABLE_TYPE_RTX, 0,
+					zpci_caps_dt_limit(ZPCI_IOTA_RTTO));
+	KUNIT_ASSERT_NOT_NULL(test, s390_domain);
+	s390_domain->domain.pgsize_bitmap = ZPCI_CAPS_PGSIZE_PAGE |
+					    ZPCI_CAPS_PGSIZE_FRAME;
+	return s390_domain;
+}
+
+/**
  * s390_iommu_frame_refresh_test() - a replaced segment entry is refreshed
  * @test: the test; its parameter is a &struct s390_iommu_refresh_case
  *
@@ -269,11 +287,8 @@ static void s390_iommu_frame_refresh_test(struct kunit *test)
 	unsigned long ste;
 	size_t mapped;
 
-	s390_domain = s390_domain_alloc(ZPCI_TABLE_TYPE_RTX, 0,
-					zpci_caps_dt_limit(ZPCI_IOTA_RTTO));
-	KUNIT_ASSERT_NOT_NULL(test, s390_domain);
+	s390_domain = s390_iommu_test_frame_domain(test);
 	domain = &s390_domain->domain;
-	domain->pgsize_bitmap = ZPCI_CAPS_PGSIZE_PAGE | ZPCI_CAPS_PGSIZE_FRAME;
 	zdev = kunit_kzalloc(test, sizeof(*zdev), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, zdev);
 	zdev->tlb_refresh = c->refresh;
@@ -332,11 +347,8 @@ static void s390_iommu_frame_unmap_test(struct kunit *test)
 	struct iommu_domain *domain;
 	size_t mapped;
 
-	s390_domain = s390_domain_alloc(ZPCI_TABLE_TYPE_RTX, 0,
-					zpci_caps_dt_limit(ZPCI_IOTA_RTTO));
-	KUNIT_ASSERT_NOT_NULL(test, s390_domain);
+	s390_domain = s390_iommu_test_frame_domain(test);
 	domain = &s390_domain->domain;
-	domain->pgsize_bitmap = ZPCI_CAPS_PGSIZE_PAGE | ZPCI_CAPS_PGSIZE_FRAME;
 
 	/* two frames mapped, three unmapped */
 	KUNIT_EXPECT_EQ(test, s390_iommu_map_pages(domain, f, SZ_2G, SZ_1M, 2, IOMMU_READ,
