@@ -50,7 +50,7 @@ if [ ! -f "$OUT/.config" ] || [ "$(cat "$OUT/.fragsum" 2>/dev/null)" != "$sum" ]
 		sed -n 's/^+config //p' patches/*.patch) | sort -u || true)
 	missing=$(grep -h '^CONFIG_.*=[ym]' $FRAGS | while read -r l; do
 		sym=${l%%=*}
-		if [ "$KIND" = stock ] && echo "$series_syms" | grep -qx "${sym#CONFIG_}"; then
+		if [ "$KIND" = stock ] && grep -qx "${sym#CONFIG_}" <<< "$series_syms"; then
 			continue
 		fi
 		grep -qx "$l" "$OUT/.config" || echo "$l"; done)

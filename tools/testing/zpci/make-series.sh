@@ -236,7 +236,7 @@ for p in "${mails[@]:1}"; do
 		grep -E ': (ERROR|WARNING|CHECK):' | while read -r pos type msg; do
 		file=${pos%%:*}
 		t=${type#*:}
-		l=$(grep -oE "^($file|$step.mail):${t%:} " "$ALLOW" | head -n1)
+		l=$(grep -m1 -oE "^($file|$step.mail):${t%:} " "$ALLOW" || true)
 		l=${l:+allowed=${l% }}
 		[ "${type%%:*}" != ERROR ] || l=error
 		echo "$n ${l:-unlisted} $pos $type $msg"
@@ -267,7 +267,7 @@ if [ "$SERIES_BUILD" != 0 ]; then
 		# (Re)configure at the first commit and where a Kconfig changes.
 		cfg=0
 		if [ $i = 1 ] || [ ! -f "$KB/.config" ] ||
-		   g diff --name-only "$c^" "$c" | grep -q 'Kconfig'; then
+		   grep -q 'Kconfig' <<< "$(g diff --name-only "$c^" "$c")"; then
 			(cd "$W" && scripts/kconfig/merge_config.sh -n -O "$KB" $frags) \
 				> "$log" 2>&1 || cfg=1
 		fi
