@@ -63,6 +63,7 @@ static const char * const zpci_caps_sources[] = {
 	[ZPCI_CAPS_SRC_CLP]	 = "clp",
 	[ZPCI_CAPS_SRC_FALLBACK] = "fallback",
 	[ZPCI_CAPS_SRC_OVERRIDE] = "override",
+	[ZPCI_CAPS_SRC_LIMIT]	 = "limit",
 };
 
 /**
@@ -94,7 +95,7 @@ bool zpci_caps_field_is_hex(enum zpci_caps_field field)
  * zpci_caps_source_name() - name of a value source
  * @source: the source
  *
- * Return: "clp", "fallback" or "override"; "?" if out of range.
+ * Return: "clp", "fallback", "override" or "limit"; "?" if out of range.
  */
 const char *zpci_caps_source_name(enum zpci_caps_source source)
 {
@@ -153,7 +154,7 @@ static unsigned int caps_largest_dt(u64 dtsm)
 
 /**
  * zpci_caps_table_dt() - the translation-table type for an aperture
- * @caps: decoded capabilities
+ * @dtsm: dtsm in effect (zdev->dtsm)
  * @end: last DMA address the tables must translate
  *
  * The smallest type in effect whose tables reach @end, so that a table
@@ -163,11 +164,11 @@ static unsigned int caps_largest_dt(u64 dtsm)
  * Return: the designation type (1 region-third, 2 region-second,
  * 3 region-first).
  */
-unsigned int zpci_caps_table_dt(const struct zpci_caps *caps, u64 end)
+unsigned int zpci_caps_table_dt(u8 dtsm, u64 end)
 {
-	u64 dtsm = caps_dtsm_in_effect(zpci_caps_get(caps, ZPCI_CAPS_DTSM));
 	unsigned int dt;
 
+	dtsm = caps_dtsm_in_effect(dtsm);
 	for (dt = ZPCI_IOTA_RTTO; dt <= ZPCI_IOTA_RFTO; dt++)
 		if ((dtsm & ZPCI_CAPS_DTSM_BIT(dt)) && end <= zpci_caps_dt_limit(dt))
 			return dt;
@@ -177,40 +178,35 @@ EXPORT_SYMBOL_IF_KUNIT(zpci_caps_table_dt);
 
 /**
  * zpci_caps_refuse_dt() - the hypervisor refused a table type
- * @caps: decoded capabilities
+ * @zdev: the function, with its values in effect
  * @dt: the designation type refused, not region-third
  *
- * Takes @dt out of dtsm in effect (region-third remains when nothing else
- * does) and keeps the aperture inside the largest type left: edma in
- * effect is cut to its capacity, and a dasm derived from the aperture is
- * derived again.  Every value changed becomes a fallback.
+ * Takes @dt out of zdev->dtsm (region-third remains when nothing else
+ * does) and keeps the aperture inside the largest type left: zdev->end_dma
+ * is cut to its capacity, and a dma_mask derived from the aperture is
+ * derived again.  Every value changed becomes a fallback in the report.
  *
- * Return: true if the function still has a DMA aperture, false if sdma
- * lies beyond what the remaining types translate (ZPCI_CAPS_F_REFUSED is
- * then set).
+ * Return: true if the function still has a DMA aperture, false if
+ * zdev->start_dma lies beyond what the remaining types translate.
  */
-bool zpci_caps_refuse_dt(struct zpci_caps *caps, unsigned int dt)
+bool zpci_caps_refuse_dt(struct zpci_dev *zdev, unsigned int dt)
 {
-	struct zpci_caps_value *dtsm = &caps->val[ZPCI_CAPS_DTSM];
-	struct zpci_caps_value *edma = &caps->val[ZPCI_CAPS_EDMA];
-	struct zpci_caps_value *dasm = &caps->val[ZPCI_CAPS_DASM];
+	u8 *source = zdev->caps_report.source;
 	u64 limit;
 
-	if (dt == ZPCI_CAPS_GUEST_DT || !(dtsm->effective & ZPCI_CAPS_DTSM_BIT(dt)))
-		return !(caps->flags & ZPCI_CAPS_F_REFUSED);
-	dtsm->effective = caps_dtsm_in_effect(dtsm->effective & ~ZPCI_CAPS_DTSM_BIT(dt));
-	dtsm->source = ZPCI_CAPS_SRC_FALLBACK;
+	if (dt == ZPCI_CAPS_GUEST_DT || !(zdev->dtsm & ZPCI_CAPS_DTSM_BIT(dt)))
+		return zdev->start_dma <= zdev->end_dma;
+	zdev->dtsm = caps_dtsm_in_effect(zdev->dtsm & ~ZPCI_CAPS_DTSM_BIT(dt));
+	source[ZPCI_CAPS_DTSM] = ZPCI_CAPS_SRC_FALLBACK;
 
-	limit = zpci_caps_dt_limit(caps_largest_dt(dtsm->effective));
-	if (edma->effective > limit) {
-		edma->effective = limit;
-		edma->source = ZPCI_CAPS_SRC_FALLBACK;
-		if (dasm->source == ZPCI_CAPS_SRC_FALLBACK)
-			dasm->effective = GENMASK_ULL(fls64(limit) - 1, 0);
+	limit = zpci_caps_dt_limit(caps_largest_dt(zdev->dtsm));
+	if (zdev->end_dma > limit) {
+		zdev->end_dma = limit;
+		source[ZPCI_CAPS_EDMA] = ZPCI_CAPS_SRC_FALLBACK;
+		if (source[ZPCI_CAPS_DASM] == ZPCI_CAPS_SRC_FALLBACK)
+			zdev->dma_mask = GENMASK_ULL(fls64(limit) - 1, 0);
 	}
-	if (zpci_caps_get(caps, ZPCI_CAPS_SDMA) > edma->effective)
-		caps->flags |= ZPCI_CAPS_F_REFUSED;
-	return !(caps->flags & ZPCI_CAPS_F_REFUSED);
+	return zdev->start_dma <= zdev->end_dma;
 }
 EXPORT_SYMBOL_IF_KUNIT(zpci_caps_refuse_dt);
 
@@ -444,6 +440,17 @@ static void caps_decode_group_misc(const struct clp_rsp_query_pci_grp *grp,
 }
 
 /**
+ * caps_pfip() - the four segments of a function internal path as one value
+ * @pfip: the segments
+ *
+ * Return: segment 0 in the high byte of a 32-bit number.
+ */
+static u64 caps_pfip(const u8 pfip[CLP_PFIP_NR_SEGMENTS])
+{
+	return (u64)pfip[0] << 24 | pfip[1] << 16 | pfip[2] << 8 | pfip[3];
+}
+
+/**
  * caps_decode_fn_misc() - decode fmb_len, BAR sizes, util_str, pfip, pfgid
  * @fn: raw query-function response
  * @caps: decoded capabilities
@@ -455,13 +462,10 @@ static void caps_decode_fn_misc(const struct clp_rsp_query_pci *fn,
 	bool util;
 	int i;
 
-	if (fmb_bytes > sizeof(struct zpci_fmb)) {
-		caps_set(caps, ZPCI_CAPS_FMB_LEN, fmb_bytes, 0,
-			 ZPCI_CAPS_SRC_FALLBACK);
+	/* kept: zpci_fmb_enable_device() refuses a block Linux cannot hold */
+	caps_accept(caps, ZPCI_CAPS_FMB_LEN, fmb_bytes);
+	if (fmb_bytes > sizeof(struct zpci_fmb))
 		caps->flags |= ZPCI_CAPS_F_NO_FMB;
-	} else {
-		caps_accept(caps, ZPCI_CAPS_FMB_LEN, fmb_bytes);
-	}
 
 	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
 		u64 shift = fn->bar_size[i];
@@ -479,9 +483,7 @@ static void caps_decode_fn_misc(const struct clp_rsp_query_pci *fn,
 	else
 		caps_accept(caps, ZPCI_CAPS_UTIL_STR, util);
 
-	caps_accept(caps, ZPCI_CAPS_PFIP,
-		    (u64)fn->pfip[0] << 24 | fn->pfip[1] << 16 |
-		    fn->pfip[2] << 8 | fn->pfip[3]);
+	caps_accept(caps, ZPCI_CAPS_PFIP, caps_pfip(fn->pfip));
 	caps_accept(caps, ZPCI_CAPS_PFGID, fn->pfgid);
 	caps_accept(caps, ZPCI_CAPS_UID, fn->uid);
 }
@@ -522,6 +524,128 @@ int zpci_caps_decode(const struct clp_rsp_query_pci *fn,
 	return (caps->flags & ZPCI_CAPS_F_REFUSED) ? -EINVAL : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(zpci_caps_decode);
+
+/**
+ * zpci_caps_apply() - put the values in effect into the zdev fields
+ * @zdev: the function
+ * @caps: its decoded capabilities
+ * @fn: raw query-function response, for identifiers and addresses
+ *
+ * The zdev fields are the one place the values in effect are kept: every
+ * consumer reads them, and zdev->caps_report keeps only what the report
+ * adds, the reported value and the source of each field.
+ */
+void zpci_caps_apply(struct zpci_dev *zdev, const struct zpci_caps *caps,
+		     const struct clp_rsp_query_pci *fn)
+{
+	int i;
+
+	for (i = 0; i < ZPCI_CAPS_NR_FIELDS; i++) {
+		zdev->caps_report.reported[i] = caps->val[i].reported;
+		zdev->caps_report.source[i] = caps->val[i].source;
+	}
+
+	/* identifiers and addresses: no capability, copied as reported */
+	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
+		zdev->bars[i].val = le32_to_cpu(fn->bar[i]);
+		zdev->bars[i].size = zpci_caps_get(caps, ZPCI_CAPS_BAR0_SIZE + i);
+	}
+	zdev->pchid = fn->pchid;
+	zdev->pft = fn->pft;
+	zdev->vfn = fn->vfn;
+	zdev->port = fn->port;
+	zdev->is_physfn = fn->is_physfn;
+	zdev->rid_available = fn->rid_avail;
+	if (zdev->rid_available)
+		zdev->rid = fn->rid;
+	zdev->tid_avail = fn->tid_avail;
+	if (zdev->tid_avail)
+		zdev->tid = fn->tid;
+	zdev->mio_capable = fn->mio_addr_avail;
+	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
+		if (!(fn->mio.valid & (1 << (PCI_STD_NUM_BARS - i - 1))))
+			continue;
+		zdev->bars[i].mio_wb = (void __iomem *)fn->mio.addr[i].wb;
+		zdev->bars[i].mio_wt = (void __iomem *)fn->mio.addr[i].wt;
+	}
+	memcpy(zdev->pfip, fn->pfip, sizeof(zdev->pfip));
+	zdev->util_str_avail = zpci_caps_get(caps, ZPCI_CAPS_UTIL_STR);
+	if (zdev->util_str_avail)
+		memcpy(zdev->util_str, fn->util_str, sizeof(zdev->util_str));
+
+	/* validated values */
+	zdev->pfgid = zpci_caps_get(caps, ZPCI_CAPS_PFGID);
+	zdev->uid = zpci_caps_get(caps, ZPCI_CAPS_UID);
+	zdev->start_dma = zpci_caps_get(caps, ZPCI_CAPS_SDMA);
+	zdev->end_dma = zpci_caps_get(caps, ZPCI_CAPS_EDMA);
+	zdev->dma_mask = zpci_caps_get(caps, ZPCI_CAPS_DASM);
+	zdev->dtsm = zpci_caps_get(caps, ZPCI_CAPS_DTSM);
+	zdev->frame = zpci_caps_get(caps, ZPCI_CAPS_FRAME);
+	zdev->tlb_refresh = zpci_caps_get(caps, ZPCI_CAPS_REFRESH);
+	zdev->msi_addr = zpci_caps_get(caps, ZPCI_CAPS_MSIA);
+	zdev->max_msi = (caps->flags & ZPCI_CAPS_F_NO_MSI) ? 0 :
+			zpci_caps_get(caps, ZPCI_CAPS_NOI);
+	zdev->dnoi = zpci_caps_get(caps, ZPCI_CAPS_DNOI);
+	zdev->maxstbl = zpci_caps_get(caps, ZPCI_CAPS_MAXSTBL);
+	zdev->fmb_update = zpci_caps_get(caps, ZPCI_CAPS_MUI);
+	zdev->fmb_length = zpci_caps_get(caps, ZPCI_CAPS_FMB_LEN);
+	zdev->version = zpci_caps_get(caps, ZPCI_CAPS_VERSION);
+	zdev->max_bus_speed = zpci_caps_bus_speed(caps);
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_apply);
+
+/**
+ * zpci_caps_in_effect() - the value in effect of one field, for the report
+ * @zdev: the function
+ * @field: the field
+ *
+ * Return: the zdev field that holds @field's value in effect; noi is 0
+ * when MSI was refused.
+ */
+u64 zpci_caps_in_effect(const struct zpci_dev *zdev, enum zpci_caps_field field)
+{
+	switch (field) {
+	case ZPCI_CAPS_SDMA:
+		return zdev->start_dma;
+	case ZPCI_CAPS_EDMA:
+		return zdev->end_dma;
+	case ZPCI_CAPS_DASM:
+		return zdev->dma_mask;
+	case ZPCI_CAPS_DTSM:
+		return zdev->dtsm;
+	case ZPCI_CAPS_FRAME:
+		return zdev->frame;
+	case ZPCI_CAPS_REFRESH:
+		return zdev->tlb_refresh;
+	case ZPCI_CAPS_NOI:
+		return zdev->max_msi;
+	case ZPCI_CAPS_DNOI:
+		return zdev->dnoi;
+	case ZPCI_CAPS_MSIA:
+		return zdev->msi_addr;
+	case ZPCI_CAPS_MAXSTBL:
+		return zdev->maxstbl;
+	case ZPCI_CAPS_MUI:
+		return zdev->fmb_update;
+	case ZPCI_CAPS_VERSION:
+		return zdev->version;
+	case ZPCI_CAPS_FMB_LEN:
+		return zdev->fmb_length;
+	case ZPCI_CAPS_BAR0_SIZE ... ZPCI_CAPS_BAR5_SIZE:
+		return zdev->bars[field - ZPCI_CAPS_BAR0_SIZE].size;
+	case ZPCI_CAPS_UTIL_STR:
+		return zdev->util_str_avail;
+	case ZPCI_CAPS_PFIP:
+		return caps_pfip(zdev->pfip);
+	case ZPCI_CAPS_PFGID:
+		return zdev->pfgid;
+	case ZPCI_CAPS_UID:
+		return zdev->uid;
+	default:
+		return 0;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_in_effect);
 
 /**
  * zpci_caps_list_entries() - number of entries in a list-PCI response

@@ -106,18 +106,19 @@ out:
 
 /**
  * zpci_caps_report_fallbacks() - make the fallbacks of a function visible
- * @zdev: the function, with @zdev->caps decoded
+ * @zdev: the function
+ * @caps: its decoded capabilities
  *
  * One pr_info line per function names every fallback with the reported
  * and the used value; one s390dbf entry per field. The line has room for
  * every field; if that room cannot be allocated it names none (the
- * s390dbf entries still do). A refused MSI adds a pr_warn, a refused
- * function a pr_err.
+ * s390dbf entries still do). A refused MSI or function measurement adds
+ * a pr_warn, a refused function a pr_err.
  */
-static void zpci_caps_report_fallbacks(struct zpci_dev *zdev)
+static void zpci_caps_report_fallbacks(struct zpci_dev *zdev,
+				       const struct zpci_caps *caps)
 {
 	const size_t size = ZPCI_CAPS_NR_FIELDS * ZPCI_CAPS_FALLBACK_FIELD_LEN + 1;
-	const struct zpci_caps *caps = &zdev->caps;
 	bool any = false;
 	char *buf = NULL;
 	size_t len = 0;
@@ -155,69 +156,15 @@ static void zpci_caps_report_fallbacks(struct zpci_dev *zdev)
 		pr_warn("fid %x: MSI refused: noi %llu, msia 0x%llx reported\n",
 			zdev->fid, caps->val[ZPCI_CAPS_NOI].reported,
 			caps->val[ZPCI_CAPS_MSIA].reported);
+	if (caps->flags & ZPCI_CAPS_F_NO_FMB)
+		pr_warn("fid %x: function measurement refused: fmb_len %llu, more than the %zu bytes of its block\n",
+			zdev->fid, caps->val[ZPCI_CAPS_FMB_LEN].reported,
+			sizeof(struct zpci_fmb));
 	if (caps->flags & ZPCI_CAPS_F_REFUSED)
 		pr_err("fid %x: refused: no usable DMA aperture in sdma 0x%llx edma 0x%llx dasm 0x%llx\n",
 		       zdev->fid, caps->val[ZPCI_CAPS_SDMA].reported,
 		       caps->val[ZPCI_CAPS_EDMA].reported,
 		       caps->val[ZPCI_CAPS_DASM].reported);
-}
-
-/**
- * zpci_caps_apply() - fill the zdev fields the existing consumers read
- * @zdev: the function, with @zdev->caps decoded
- * @fn: raw query-function response, for identifiers and addresses
- */
-static void zpci_caps_apply(struct zpci_dev *zdev,
-			    const struct clp_rsp_query_pci *fn)
-{
-	const struct zpci_caps *caps = &zdev->caps;
-	int i;
-
-	/* identifiers and addresses: no capability, copied as reported */
-	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
-		zdev->bars[i].val = le32_to_cpu(fn->bar[i]);
-		zdev->bars[i].size = zpci_caps_get(caps, ZPCI_CAPS_BAR0_SIZE + i);
-	}
-	zdev->pchid = fn->pchid;
-	zdev->pft = fn->pft;
-	zdev->vfn = fn->vfn;
-	zdev->port = fn->port;
-	zdev->is_physfn = fn->is_physfn;
-	zdev->rid_available = fn->rid_avail;
-	if (zdev->rid_available)
-		zdev->rid = fn->rid;
-	zdev->tid_avail = fn->tid_avail;
-	if (zdev->tid_avail)
-		zdev->tid = fn->tid;
-	zdev->mio_capable = fn->mio_addr_avail;
-	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
-		if (!(fn->mio.valid & (1 << (PCI_STD_NUM_BARS - i - 1))))
-			continue;
-		zdev->bars[i].mio_wb = (void __iomem *)fn->mio.addr[i].wb;
-		zdev->bars[i].mio_wt = (void __iomem *)fn->mio.addr[i].wt;
-	}
-	memcpy(zdev->pfip, fn->pfip, sizeof(zdev->pfip));
-	if (zpci_caps_get(caps, ZPCI_CAPS_UTIL_STR)) {
-		memcpy(zdev->util_str, fn->util_str, sizeof(zdev->util_str));
-		zdev->util_str_avail = 1;
-	}
-
-	/* validated values */
-	zdev->pfgid = zpci_caps_get(caps, ZPCI_CAPS_PFGID);
-	zdev->uid = zpci_caps_get(caps, ZPCI_CAPS_UID);
-	zdev->start_dma = zpci_caps_get(caps, ZPCI_CAPS_SDMA);
-	zdev->end_dma = zpci_caps_get(caps, ZPCI_CAPS_EDMA);
-	zdev->dma_mask = zpci_caps_get(caps, ZPCI_CAPS_DASM);
-	zdev->dtsm = zpci_caps_get(caps, ZPCI_CAPS_DTSM);
-	zdev->tlb_refresh = zpci_caps_get(caps, ZPCI_CAPS_REFRESH);
-	zdev->msi_addr = zpci_caps_get(caps, ZPCI_CAPS_MSIA);
-	zdev->max_msi = (caps->flags & ZPCI_CAPS_F_NO_MSI) ? 0 :
-			zpci_caps_get(caps, ZPCI_CAPS_NOI);
-	zdev->maxstbl = zpci_caps_get(caps, ZPCI_CAPS_MAXSTBL);
-	zdev->fmb_update = zpci_caps_get(caps, ZPCI_CAPS_MUI);
-	zdev->fmb_length = zpci_caps_get(caps, ZPCI_CAPS_FMB_LEN);
-	zdev->version = zpci_caps_get(caps, ZPCI_CAPS_VERSION);
-	zdev->max_bus_speed = zpci_caps_bus_speed(caps);
 }
 
 /**
@@ -250,7 +197,7 @@ int zpci_caps_check_len(const char *what, struct clp_rsp_hdr *hdr, size_t size)
 
 /**
  * zpci_caps_check_uid() - refuse a UID that cannot be the PCI domain
- * @zdev: the function being added, with @zdev->caps decoded
+ * @zdev: the function being added, with its values in effect
  *
  * With UID checking on, the UID is the function's PCI domain: it must fit
  * the 16-bit domain number and no function already added may have it.
@@ -263,7 +210,7 @@ int zpci_caps_check_len(const char *what, struct clp_rsp_hdr *hdr, size_t size)
  */
 int zpci_caps_check_uid(struct zpci_dev *zdev)
 {
-	u32 uid = zpci_caps_get(&zdev->caps, ZPCI_CAPS_UID);
+	u32 uid = zdev->uid;
 	u32 other;
 
 	if (!zpci_unique_uid || !uid)
@@ -287,15 +234,16 @@ int zpci_caps_check_uid(struct zpci_dev *zdev)
  * @fn: raw query-function response; the override hook may modify it
  *
  * Gets the group response (cached or queried), lets the override hooks
- * replace raw fields, decodes and validates both responses into
- * @zdev->caps, reports every fallback, and fills the zdev fields.
+ * replace raw fields, decodes and validates both responses, reports every
+ * fallback, and fills the zdev fields (zpci_caps_apply()).
  *
  * Return: 0 on success, -EINVAL if the function must be refused, or the
- * error of the group query.
+ * error of the group query or of the allocation.
  */
 int zpci_caps_setup(struct zpci_dev *zdev, struct clp_rsp_query_pci *fn)
 {
 	struct clp_rsp_query_pci_grp grp;
+	struct zpci_caps *caps;
 	unsigned long override;
 	int rc;
 
@@ -308,14 +256,17 @@ int zpci_caps_setup(struct zpci_dev *zdev, struct clp_rsp_query_pci *fn)
 	}
 	override |= zpci_caps_inject_grp(zdev->fid, fn->pfgid, &grp);
 
-	rc = zpci_caps_decode(fn, &grp, override, &zdev->caps);
-	zpci_caps_report_fallbacks(zdev);
-	if (rc) {
+	caps = kmalloc(sizeof(*caps), GFP_KERNEL);
+	if (!caps)
+		return -ENOMEM;
+	rc = zpci_caps_decode(fn, &grp, override, caps);
+	zpci_caps_report_fallbacks(zdev, caps);
+	if (rc)
 		zpci_dbg(0, "cap fid:%x, rc:%d\n", zdev->fid, rc);
-		return rc;
-	}
-	zpci_caps_apply(zdev, fn);
+	else
+		zpci_caps_apply(zdev, caps, fn);
 	zpci_dbg(3, "cap fid:%x, pfgid:%x, flags:%x\n", zdev->fid,
-		 zdev->pfgid, zdev->caps.flags);
-	return 0;
+		 fn->pfgid, caps->flags);
+	kfree(caps);
+	return rc;
 }

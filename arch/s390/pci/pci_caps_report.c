@@ -21,23 +21,13 @@
 #include <asm/pci.h>
 #include <asm/pci_caps.h>
 
-/**
- * dev_to_caps() - the capabilities of a PCI device
- * @dev: device of a zPCI function
- *
- * Return: the decoded CLP values of the function.
- */
-static const struct zpci_caps *dev_to_caps(struct device *dev)
-{
-	return &to_zpci(to_pci_dev(dev))->caps;
-}
-
 #define zpci_caps_attr(_name, _field, _fmt)				\
 static ssize_t _name##_show(struct device *dev,				\
 			    struct device_attribute *attr, char *buf)	\
 {									\
 	return sysfs_emit(buf, _fmt "\n",				\
-			  zpci_caps_get(dev_to_caps(dev), _field));	\
+			  zpci_caps_in_effect(to_zpci(to_pci_dev(dev)),	\
+					      _field));			\
 }									\
 static DEVICE_ATTR_RO(_name)
 
@@ -66,8 +56,7 @@ zpci_caps_attr(fmb_len, ZPCI_CAPS_FMB_LEN, "%llu");
 static ssize_t msi_allowed_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%d\n",
-			  !(dev_to_caps(dev)->flags & ZPCI_CAPS_F_NO_MSI));
+	return sysfs_emit(buf, "%d\n", to_zpci(to_pci_dev(dev))->max_msi != 0);
 }
 static DEVICE_ATTR_RO(msi_allowed);
 
@@ -82,11 +71,11 @@ static DEVICE_ATTR_RO(msi_allowed);
 static ssize_t fallbacks_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
-	const struct zpci_caps *caps = dev_to_caps(dev);
+	const struct zpci_caps_report *report = &to_zpci(to_pci_dev(dev))->caps_report;
 	int i, len = 0;
 
 	for (i = 0; i < ZPCI_CAPS_NR_FIELDS; i++) {
-		if (caps->val[i].source != ZPCI_CAPS_SRC_FALLBACK)
+		if (report->source[i] != ZPCI_CAPS_SRC_FALLBACK)
 			continue;
 		len += sysfs_emit_at(buf, len, "%s%s", len ? " " : "",
 				     zpci_caps_field_name(i));
@@ -144,15 +133,14 @@ static void zpci_caps_show_value(struct seq_file *m, int field, u64 value)
 static int zpci_caps_fn_show(struct seq_file *m, void *v)
 {
 	struct zpci_dev *zdev = m->private;
-	const struct zpci_caps_value *val;
+	const struct zpci_caps_report *report = &zdev->caps_report;
 	int i;
 
 	for (i = 0; i < ZPCI_CAPS_NR_FIELDS; i++) {
-		val = &zdev->caps.val[i];
 		seq_puts(m, zpci_caps_field_name(i));
-		zpci_caps_show_value(m, i, val->reported);
-		zpci_caps_show_value(m, i, val->effective);
-		seq_printf(m, " %s\n", zpci_caps_source_name(val->source));
+		zpci_caps_show_value(m, i, report->reported[i]);
+		zpci_caps_show_value(m, i, zpci_caps_in_effect(zdev, i));
+		seq_printf(m, " %s\n", zpci_caps_source_name(report->source[i]));
 	}
 	return 0;
 }

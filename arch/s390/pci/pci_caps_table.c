@@ -173,25 +173,23 @@ static void caps_table_refuse_function(struct zpci_dev *zdev, const char *name)
  * type that could not be asked about stays in effect.
  *
  * Return: the designation type to build tables for.  If no aperture
- * remains, ZPCI_CAPS_F_REFUSED is set in the capabilities,
- * zdev->start_dma lies beyond zdev->end_dma, the function is disabled and
- * returned to standby, with one message instead of the refusal's, and the
- * return value is the type refused last.
+ * remains (zdev->start_dma lies beyond zdev->end_dma), the function is
+ * disabled and returned to standby, with one message instead of the
+ * refusal's, and the return value is the type refused last.
  */
 unsigned int zpci_caps_probe_table(struct zpci_dev *zdev)
 {
-	struct zpci_caps *caps = &zdev->caps;
 	unsigned int dt = ZPCI_CAPS_GUEST_DT;
-	u64 dtsm, edma;
-	bool refused;
+	u64 edma;
+	u8 dtsm;
 	int rc;
 
-	if (caps->flags & ZPCI_CAPS_F_REFUSED) {
+	if (zdev->start_dma > zdev->end_dma) {
 		caps_table_refuse_function(zdev, NULL);
 		return dt;
 	}
 	for (;;) {
-		dt = zpci_caps_table_dt(caps, zdev->end_dma);
+		dt = zpci_caps_table_dt(zdev->dtsm, zdev->end_dma);
 		if (dt == ZPCI_CAPS_GUEST_DT)
 			return dt;
 		rc = caps_table_taken(zdev, dt);
@@ -202,24 +200,19 @@ unsigned int zpci_caps_probe_table(struct zpci_dev *zdev)
 			return dt;
 		}
 
-		dtsm = zpci_caps_get(caps, ZPCI_CAPS_DTSM);
-		edma = zpci_caps_get(caps, ZPCI_CAPS_EDMA);
-		refused = !zpci_caps_refuse_dt(caps, dt);
-		zdev->end_dma = min(zdev->end_dma, zpci_caps_get(caps, ZPCI_CAPS_EDMA));
-		zdev->dtsm = zpci_caps_get(caps, ZPCI_CAPS_DTSM);
-		zdev->dma_mask = zpci_caps_get(caps, ZPCI_CAPS_DASM);
-		if (refused) {
+		dtsm = zdev->dtsm;
+		edma = zdev->end_dma;
+		if (!zpci_caps_refuse_dt(zdev, dt)) {
 			caps_table_refuse_function(zdev, caps_table_names[dt]);
 			return dt;
 		}
-		if (edma != zpci_caps_get(caps, ZPCI_CAPS_EDMA))
-			pr_info("fid %x: %s tables refused by the hypervisor: dtsm 0x%llx->0x%llx edma 0x%llx->0x%llx\n",
+		if (edma != zdev->end_dma)
+			pr_info("fid %x: %s tables refused by the hypervisor: dtsm 0x%x->0x%x edma 0x%llx->0x%llx\n",
 				zdev->fid, caps_table_names[dt], dtsm,
-				zpci_caps_get(caps, ZPCI_CAPS_DTSM), edma,
-				zpci_caps_get(caps, ZPCI_CAPS_EDMA));
+				zdev->dtsm, edma, zdev->end_dma);
 		else
-			pr_info("fid %x: %s tables refused by the hypervisor: dtsm 0x%llx->0x%llx\n",
+			pr_info("fid %x: %s tables refused by the hypervisor: dtsm 0x%x->0x%x\n",
 				zdev->fid, caps_table_names[dt], dtsm,
-				zpci_caps_get(caps, ZPCI_CAPS_DTSM));
+				zdev->dtsm);
 	}
 }

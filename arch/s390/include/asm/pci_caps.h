@@ -24,11 +24,14 @@ struct attribute_group;
  *	the layer clamped it or used a documented default
  * @ZPCI_CAPS_SRC_OVERRIDE: the raw response field was replaced by a
  *	test-only injection hook before decoding and then accepted
+ * @ZPCI_CAPS_SRC_LIMIT: a kernel parameter (s390_iommu_aperture=) keeps
+ *	the value in effect below the validated one
  */
 enum zpci_caps_source {
 	ZPCI_CAPS_SRC_CLP,
 	ZPCI_CAPS_SRC_FALLBACK,
 	ZPCI_CAPS_SRC_OVERRIDE,
+	ZPCI_CAPS_SRC_LIMIT,
 };
 
 /**
@@ -129,9 +132,13 @@ struct zpci_caps_value {
 };
 
 /**
- * struct zpci_caps - the validated CLP values of one function
+ * struct zpci_caps - the result of decoding a function's CLP responses
  * @val: one entry per &enum zpci_caps_field
  * @flags: ZPCI_CAPS_F_* outcome flags
+ *
+ * Transient: zpci_caps_apply() puts the values in effect into the zdev
+ * fields, which every consumer reads, and keeps in &struct
+ * zpci_caps_report only what the report adds to them.
  */
 struct zpci_caps {
 	struct zpci_caps_value val[ZPCI_CAPS_NR_FIELDS];
@@ -139,7 +146,19 @@ struct zpci_caps {
 };
 
 /**
- * zpci_caps_get() - the value in effect of one field
+ * struct zpci_caps_report - what the report shows beside the zdev fields
+ * @reported: per &enum zpci_caps_field, the value in the raw CLP response
+ * @source: per field, the &enum zpci_caps_source of the value in effect
+ *
+ * The values in effect are the zdev fields (zpci_caps_in_effect()).
+ */
+struct zpci_caps_report {
+	u64 reported[ZPCI_CAPS_NR_FIELDS];
+	u8 source[ZPCI_CAPS_NR_FIELDS];
+};
+
+/**
+ * zpci_caps_get() - the value in effect of one decoded field
  * @caps: decoded capabilities
  * @field: the field
  *
@@ -157,16 +176,17 @@ static inline u64 zpci_caps_get(const struct zpci_caps *caps,
 
 /**
  * zpci_caps_iommu_pgsizes() - the DMA page sizes a function may be given
- * @caps: decoded capabilities, or %NULL for a domain not made for a function
+ * @frame: the function's group supports large frames (zdev->frame); false
+ *	for a domain not made for a function
  *
  * 4 KiB pages always; 1 MiB frames (a segment-table entry with the
  * format-control bit) only when the group reports large-frame support.
  *
  * Return: a page-size bitmap as in &struct iommu_domain.pgsize_bitmap.
  */
-static inline unsigned long zpci_caps_iommu_pgsizes(const struct zpci_caps *caps)
+static inline unsigned long zpci_caps_iommu_pgsizes(bool frame)
 {
-	if (caps && zpci_caps_get(caps, ZPCI_CAPS_FRAME))
+	if (frame)
 		return ZPCI_CAPS_PGSIZE_PAGE | ZPCI_CAPS_PGSIZE_FRAME;
 	return ZPCI_CAPS_PGSIZE_PAGE;
 }
@@ -178,12 +198,15 @@ int zpci_caps_decode(const struct clp_rsp_query_pci *fn,
 const char *zpci_caps_field_name(enum zpci_caps_field field);
 const char *zpci_caps_source_name(enum zpci_caps_source source);
 bool zpci_caps_field_is_hex(enum zpci_caps_field field);
+void zpci_caps_apply(struct zpci_dev *zdev, const struct zpci_caps *caps,
+		     const struct clp_rsp_query_pci *fn);
+u64 zpci_caps_in_effect(const struct zpci_dev *zdev, enum zpci_caps_field field);
 int zpci_caps_bus_speed(const struct zpci_caps *caps);
 unsigned int zpci_msi_vecs_allowed(unsigned int noi, unsigned int dnoi,
 				   bool directed, unsigned int nvec);
 u64 zpci_caps_dt_limit(unsigned int dt);
-unsigned int zpci_caps_table_dt(const struct zpci_caps *caps, u64 end);
-bool zpci_caps_refuse_dt(struct zpci_caps *caps, unsigned int dt);
+unsigned int zpci_caps_table_dt(u8 dtsm, u64 end);
+bool zpci_caps_refuse_dt(struct zpci_dev *zdev, unsigned int dt);
 int zpci_caps_list_entries(const struct clp_rsp_list_pci *rsp, u16 avail);
 int zpci_caps_rsp_trim(struct clp_rsp_hdr *hdr, size_t size);
 

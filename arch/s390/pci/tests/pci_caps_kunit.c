@@ -247,15 +247,15 @@ static const struct caps_case caps_cases[] = {
 		.fn = FN(QEMU_SDMA, QEMU_EDMA, FMB_WORDS), .grp = QEMU_GRP,
 		.exp = { QEMU_DMA_EXP },
 	}, {
-		.desc = "fmb_len one word too long: measurement refused",
+		.desc = "fmb_len one word too long: kept, measurement refused",
 		.fn = FN(QEMU_SDMA, QEMU_EDMA, FMB_WORDS + 1), .grp = QEMU_GRP,
 		.flags = ZPCI_CAPS_F_NO_FMB,
-		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_FMB_LEN] = X(0, FB) },
+		.exp = { QEMU_DMA_EXP },
 	}, {
-		.desc = "fmb_len 255: measurement refused",
+		.desc = "fmb_len 255: kept, measurement refused",
 		.fn = FN(QEMU_SDMA, QEMU_EDMA, 255), .grp = QEMU_GRP,
 		.flags = ZPCI_CAPS_F_NO_FMB,
-		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_FMB_LEN] = X(0, FB) },
+		.exp = { QEMU_DMA_EXP },
 	}, {
 		.desc = "dtsm 0: region-third assumed",
 		.fn = QEMU_FN, .grp = QEMU_GRP_DTSM(0),
@@ -406,33 +406,45 @@ static void caps_dt_limit_test(struct kunit *test)
  */
 static void caps_table_dt_test(struct kunit *test)
 {
-	static const struct clp_rsp_query_pci fn = QEMU_FN;
-	struct clp_rsp_query_pci_grp grp = QEMU_GRP;
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(0x70, QEMU_SDMA + SZ_1G - 1), 1);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(0x70, RT_LIMIT), 1);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(0x70, RT_LIMIT + 1), 2);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(0x70, RS_LIMIT), 2);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(0x70, RS_LIMIT + 1), 3);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(0x70, U64_MAX), 3);
+	/* only what is in effect: region-second for a small aperture too */
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(0x20, SZ_1G), 2);
+	/* none reaches: the largest in effect */
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(0x20, U64_MAX), 2);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(0x40, U64_MAX), 1);
+	/* none the guest builds: region-third */
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(0, RT_LIMIT), 1);
+	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(0x80, RT_LIMIT), 1);
+}
+
+/**
+ * caps_zdev() - a function with the values in effect of a decoded pair
+ * @test: the test
+ * @fn: raw query-function response
+ * @grp: raw query-group response
+ *
+ * Return: a zeroed &struct zpci_dev, freed with the test, filled by
+ * zpci_caps_apply() from the decoding of @fn and @grp.
+ */
+static struct zpci_dev *caps_zdev(struct kunit *test,
+				  const struct clp_rsp_query_pci *fn,
+				  const struct clp_rsp_query_pci_grp *grp)
+{
 	struct zpci_caps *caps;
+	struct zpci_dev *zdev;
 
 	caps = kunit_kzalloc(test, sizeof(*caps), GFP_KERNEL);
+	zdev = kunit_kzalloc(test, sizeof(*zdev), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, caps);
-
-	grp.dtsm = 0x70;
-	zpci_caps_decode(&fn, &grp, 0, caps);
-	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, QEMU_SDMA + SZ_1G - 1), 1);
-	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, RT_LIMIT), 1);
-	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, RT_LIMIT + 1), 2);
-	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, RS_LIMIT), 2);
-	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, RS_LIMIT + 1), 3);
-	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, U64_MAX), 3);
-	/* only what is in effect: region-second for a small aperture too */
-	grp.dtsm = 0x20;
-	zpci_caps_decode(&fn, &grp, 0, caps);
-	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, SZ_1G), 2);
-	/* none reaches: the largest in effect */
-	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, U64_MAX), 2);
-	grp.dtsm = 0x40;
-	zpci_caps_decode(&fn, &grp, 0, caps);
-	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, U64_MAX), 1);
-	grp.dtsm = 0;
-	zpci_caps_decode(&fn, &grp, 0, caps);
-	KUNIT_EXPECT_EQ(test, zpci_caps_table_dt(caps, RT_LIMIT), 1);
+	KUNIT_ASSERT_NOT_NULL(test, zdev);
+	zpci_caps_decode(fn, grp, 0, caps);
+	zpci_caps_apply(zdev, caps, fn);
+	return zdev;
 }
 
 /**
@@ -443,49 +455,91 @@ static void caps_refuse_dt_test(struct kunit *test)
 {
 	struct clp_rsp_query_pci fn = QEMU_FN;
 	struct clp_rsp_query_pci_grp grp = QEMU_GRP;
-	struct zpci_caps *caps;
-
-	caps = kunit_kzalloc(test, sizeof(*caps), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, caps);
+	struct zpci_dev *zdev;
+	u8 *source;
 
 	grp.dtsm = 0x70;
-	zpci_caps_decode(&fn, &grp, 0, caps);
-	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(caps, 3));
-	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_DTSM), 0x60);
-	KUNIT_EXPECT_EQ(test, caps->val[ZPCI_CAPS_DTSM].source, FB);
-	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_EDMA), RS_LIMIT);
-	KUNIT_EXPECT_EQ(test, caps->val[ZPCI_CAPS_EDMA].source, FB);
-	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_DASM), RS_LIMIT);
-	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(caps, 2));
-	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_DTSM), 0x40);
-	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_EDMA), RT_LIMIT);
-	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_DASM), RT_LIMIT);
+	zdev = caps_zdev(test, &fn, &grp);
+	source = zdev->caps_report.source;
+	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(zdev, 3));
+	KUNIT_EXPECT_EQ(test, zdev->dtsm, 0x60);
+	KUNIT_EXPECT_EQ(test, source[ZPCI_CAPS_DTSM], FB);
+	KUNIT_EXPECT_EQ(test, zdev->end_dma, RS_LIMIT);
+	KUNIT_EXPECT_EQ(test, source[ZPCI_CAPS_EDMA], FB);
+	KUNIT_EXPECT_EQ(test, zdev->dma_mask, RS_LIMIT);
+	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(zdev, 2));
+	KUNIT_EXPECT_EQ(test, zdev->dtsm, 0x40);
+	KUNIT_EXPECT_EQ(test, zdev->end_dma, RT_LIMIT);
+	KUNIT_EXPECT_EQ(test, zdev->dma_mask, RT_LIMIT);
 	/* region-third is never refused away; a type not in effect is a no-op */
-	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(caps, 1));
-	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(caps, 3));
-	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_DTSM), 0x40);
-	KUNIT_EXPECT_EQ(test, caps->flags, 0);
+	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(zdev, 1));
+	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(zdev, 3));
+	KUNIT_EXPECT_EQ(test, zdev->dtsm, 0x40);
+	KUNIT_EXPECT_EQ(test, zdev->end_dma, RT_LIMIT);
 
 	/* region-second only: refused, region-third is assumed */
 	grp.dtsm = 0x20;
-	zpci_caps_decode(&fn, &grp, 0, caps);
-	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(caps, 2));
-	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_DTSM), 0x40);
-	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_EDMA), RT_LIMIT);
+	zdev = caps_zdev(test, &fn, &grp);
+	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(zdev, 2));
+	KUNIT_EXPECT_EQ(test, zdev->dtsm, 0x40);
+	KUNIT_EXPECT_EQ(test, zdev->end_dma, RT_LIMIT);
 
 	/* a reported mask stays: the aperture is still inside it */
 	grp.dasm = RS_LIMIT;
-	zpci_caps_decode(&fn, &grp, 0, caps);
-	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(caps, 2));
-	KUNIT_EXPECT_EQ(test, zpci_caps_get(caps, ZPCI_CAPS_DASM), RS_LIMIT);
-	KUNIT_EXPECT_EQ(test, caps->val[ZPCI_CAPS_DASM].source, CLP);
+	zdev = caps_zdev(test, &fn, &grp);
+	KUNIT_EXPECT_TRUE(test, zpci_caps_refuse_dt(zdev, 2));
+	KUNIT_EXPECT_EQ(test, zdev->dma_mask, RS_LIMIT);
+	KUNIT_EXPECT_EQ(test, zdev->caps_report.source[ZPCI_CAPS_DASM], CLP);
 
 	/* an aperture that starts beyond region-third: nothing is left */
 	grp.dasm = 0;
 	fn.sdma = RT_LIMIT + 1;
-	zpci_caps_decode(&fn, &grp, 0, caps);
-	KUNIT_EXPECT_FALSE(test, zpci_caps_refuse_dt(caps, 2));
-	KUNIT_EXPECT_EQ(test, caps->flags & ZPCI_CAPS_F_REFUSED, ZPCI_CAPS_F_REFUSED);
+	zdev = caps_zdev(test, &fn, &grp);
+	KUNIT_EXPECT_FALSE(test, zpci_caps_refuse_dt(zdev, 2));
+	KUNIT_EXPECT_GT(test, zdev->start_dma, zdev->end_dma);
+	/* and it stays so */
+	KUNIT_EXPECT_FALSE(test, zpci_caps_refuse_dt(zdev, 3));
+}
+
+/**
+ * caps_in_effect_test() - the report reads what zpci_caps_apply() wrote
+ * @test: the test; its parameter is a &struct caps_case
+ *
+ * For every case that is not refused, each field's value in effect as
+ * the report shows it (zpci_caps_in_effect(), from the zdev fields) is
+ * the decoded one, except noi, which is 0 when MSI was refused; the
+ * report keeps the reported value and the source.
+ */
+static void caps_in_effect_test(struct kunit *test)
+{
+	const struct caps_case *c = test->param_value;
+	struct zpci_caps *caps;
+	struct zpci_dev *zdev;
+	int i;
+
+	if (c->rc)
+		kunit_skip(test, "refused: no zdev fields are filled");
+	caps = kunit_kzalloc(test, sizeof(*caps), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, caps);
+	zdev = caps_zdev(test, &c->fn, &c->grp);
+	zpci_caps_decode(&c->fn, &c->grp, 0, caps);
+
+	for (i = 0; i < ZPCI_CAPS_NR_FIELDS; i++) {
+		u64 eff = zpci_caps_get(caps, i);
+
+		if (i == ZPCI_CAPS_NOI && (caps->flags & ZPCI_CAPS_F_NO_MSI))
+			eff = 0;
+		KUNIT_EXPECT_EQ_MSG(test, zpci_caps_in_effect(zdev, i), eff,
+				    "%s: %s", c->desc, zpci_caps_field_name(i));
+		KUNIT_EXPECT_EQ_MSG(test, zdev->caps_report.reported[i],
+				    caps->val[i].reported, "%s: %s", c->desc,
+				    zpci_caps_field_name(i));
+		KUNIT_EXPECT_EQ_MSG(test, zdev->caps_report.source[i],
+				    caps->val[i].source, "%s: %s", c->desc,
+				    zpci_caps_field_name(i));
+	}
+	KUNIT_EXPECT_EQ(test, zdev->max_msi == 0,
+			!!(caps->flags & ZPCI_CAPS_F_NO_MSI));
 }
 
 /**
@@ -529,6 +583,10 @@ static void caps_names_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, zpci_caps_source_name(CLP), "clp");
 	KUNIT_EXPECT_STREQ(test, zpci_caps_source_name(FB), "fallback");
 	KUNIT_EXPECT_STREQ(test, zpci_caps_source_name(OVR), "override");
+	KUNIT_EXPECT_STREQ(test, zpci_caps_source_name(ZPCI_CAPS_SRC_LIMIT),
+			   "limit");
+	KUNIT_EXPECT_STREQ(test, zpci_caps_source_name(ZPCI_CAPS_SRC_LIMIT + 1),
+			   "?");
 }
 
 struct msi_vecs_case {
@@ -585,6 +643,7 @@ static struct kunit_case zpci_caps_test_cases[] = {
 	KUNIT_CASE(caps_dt_limit_test),
 	KUNIT_CASE(caps_table_dt_test),
 	KUNIT_CASE(caps_refuse_dt_test),
+	KUNIT_CASE_PARAM(caps_in_effect_test, caps_decode_gen_params),
 	KUNIT_CASE(caps_bus_speed_test),
 	KUNIT_CASE(caps_names_test),
 	KUNIT_CASE_PARAM(msi_vecs_test, msi_vecs_gen_params),
