@@ -22,6 +22,7 @@
 #include <asm/pci_caps.h>
 #include <asm/pci_dma.h>
 #include <asm/pci_io.h>
+#include <asm/pci_store.h>
 
 /**
  * struct zpci_caps_field_info - how a field is named and printed
@@ -387,26 +388,23 @@ static void caps_decode_msi(const struct clp_rsp_query_pci_grp *grp,
  * @grp: raw query-group response
  * @caps: decoded capabilities
  *
- * A store block needs > 8 bytes, a multiple of 8, at most 4 KiB; else
- * single 8-byte stores (ZPCI_CAPS_F_NO_PCISTB).
+ * A length zpci_store_block_usable() accepts, or 8, is kept; a multiple
+ * of 8 above 4 KiB is clamped to 4 KiB; anything else means single 8-byte
+ * stores (ZPCI_CAPS_F_NO_PCISTB).
  */
 static void caps_decode_maxstbl(const struct clp_rsp_query_pci_grp *grp,
 				struct zpci_caps *caps)
 {
 	u64 len = grp->maxstbl;
 
-	if (len == ZPCI_MAX_READ_SIZE) {
+	if (len == ZPCI_MAX_READ_SIZE || zpci_store_block_usable(len))
 		caps_accept(caps, ZPCI_CAPS_MAXSTBL, len);
-	} else if (len < ZPCI_MAX_READ_SIZE ||
-		   !IS_ALIGNED(len, ZPCI_MAX_READ_SIZE)) {
-		caps_set(caps, ZPCI_CAPS_MAXSTBL, len, ZPCI_MAX_READ_SIZE,
-			 ZPCI_CAPS_SRC_FALLBACK);
-	} else if (len > ZPCI_BOUNDARY_SIZE) {
+	else if (len > ZPCI_BOUNDARY_SIZE && IS_ALIGNED(len, ZPCI_MAX_READ_SIZE))
 		caps_set(caps, ZPCI_CAPS_MAXSTBL, len, ZPCI_BOUNDARY_SIZE,
 			 ZPCI_CAPS_SRC_FALLBACK);
-	} else {
-		caps_accept(caps, ZPCI_CAPS_MAXSTBL, len);
-	}
+	else
+		caps_set(caps, ZPCI_CAPS_MAXSTBL, len, ZPCI_MAX_READ_SIZE,
+			 ZPCI_CAPS_SRC_FALLBACK);
 	if (zpci_caps_get(caps, ZPCI_CAPS_MAXSTBL) == ZPCI_MAX_READ_SIZE)
 		caps->flags |= ZPCI_CAPS_F_NO_PCISTB;
 }

@@ -31,13 +31,17 @@
  * zpci_store_block_usable() - whether a maximum store-block length allows blocks
  * @maxstbl: maximum store-block length in effect for a function
  *
+ * The one statement of the rule: the capability layer keeps a reported
+ * maxstbl that passes it, and the copy routines check it again for the
+ * value they are given.
+ *
  * Return: true when @maxstbl permits a block store: a multiple of 8,
  * greater than 8 and at most 4096.  Any other value means single stores only.
  */
 static inline bool zpci_store_block_usable(unsigned int maxstbl)
 {
 	return maxstbl > ZPCI_MAX_READ_SIZE && maxstbl <= ZPCI_BOUNDARY_SIZE &&
-	       IS_ALIGNED(maxstbl, 8);
+	       IS_ALIGNED(maxstbl, ZPCI_MAX_READ_SIZE);
 }
 
 /**
