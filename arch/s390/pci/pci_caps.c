@@ -4,7 +4,9 @@
  * query-group responses into the values in effect.
  *
  * Everything in this file is pure: no CLP request, no allocation, no
- * message. The rules are those of Documentation/arch/s390/zpci-clp.rst.
+ * message; it writes only the structures it is given (a decode result, or
+ * the zdev fields that hold the values in effect).  The rules are those
+ * of Documentation/arch/s390/zpci-clp.rst.
  *
  * Copyright IBM Corp. 2026
  */
@@ -210,6 +212,27 @@ bool zpci_caps_refuse_dt(struct zpci_dev *zdev, unsigned int dt)
 	return zdev->start_dma <= zdev->end_dma;
 }
 EXPORT_SYMBOL_IF_KUNIT(zpci_caps_refuse_dt);
+
+/**
+ * zpci_caps_limit_edma() - a kernel limit cuts the aperture in effect
+ * @zdev: the function, with its values in effect
+ * @end: the last address the limit allows
+ *
+ * Cuts zdev->end_dma to @end if that is lower.  The source of edma in the
+ * report becomes ZPCI_CAPS_SRC_LIMIT, unless edma already fell back: the
+ * reported value was then impossible, which the report keeps saying.
+ */
+void zpci_caps_limit_edma(struct zpci_dev *zdev, u64 end)
+{
+	u8 *source = &zdev->caps_report.source[ZPCI_CAPS_EDMA];
+
+	if (end >= zdev->end_dma)
+		return;
+	zdev->end_dma = end;
+	if (*source != ZPCI_CAPS_SRC_FALLBACK)
+		*source = ZPCI_CAPS_SRC_LIMIT;
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_limit_edma);
 
 /**
  * zpci_msi_vecs_allowed() - MSI vectors a function may be given

@@ -2,7 +2,7 @@
 /// zPCI code outside the CLP capability layer (arch/s390/pci/pci_caps*.c,
 /// and pci_clp_override.c, which edits raw responses for tests)
 /// must use the values in effect that the layer decodes and validates
-/// (struct zpci_dev, zdev->caps), not raw fields of the CLP query-function
+/// (the fields of struct zpci_dev), not raw fields of the CLP query-function
 /// and query-group responses, and not constants that stand for the values
 /// of one card: ZPCI_MAX_WRITE_SIZE as the store-block limit (but for the
 /// VFIO group capability, where it bounds what an intercepting VMM accepts),

@@ -24,8 +24,8 @@ struct attribute_group;
  *	the layer clamped it or used a documented default
  * @ZPCI_CAPS_SRC_OVERRIDE: the raw response field was replaced by a
  *	test-only injection hook before decoding and then accepted
- * @ZPCI_CAPS_SRC_LIMIT: a kernel parameter (s390_iommu_aperture=) keeps
- *	the value in effect below the validated one
+ * @ZPCI_CAPS_SRC_LIMIT: a kernel limit (s390_iommu_aperture=) keeps the
+ *	value in effect below the validated one (zpci_caps_limit_edma())
  */
 enum zpci_caps_source {
 	ZPCI_CAPS_SRC_CLP,
@@ -207,6 +207,7 @@ unsigned int zpci_msi_vecs_allowed(unsigned int noi, unsigned int dnoi,
 u64 zpci_caps_dt_limit(unsigned int dt);
 unsigned int zpci_caps_table_dt(u8 dtsm, u64 end);
 bool zpci_caps_refuse_dt(struct zpci_dev *zdev, unsigned int dt);
+void zpci_caps_limit_edma(struct zpci_dev *zdev, u64 end);
 int zpci_caps_list_entries(const struct clp_rsp_list_pci *rsp, u16 avail);
 int zpci_caps_rsp_trim(struct clp_rsp_hdr *hdr, size_t size);
 

@@ -313,6 +313,17 @@ static const struct caps_case caps_cases[] = {
 		.grp = QEMU_GRP,
 		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_UTIL_STR] = X(0, FB) },
 	}, {
+		.desc = "utility string and internal path reported: kept",
+		.fn = {
+			.hdr = { .len = sizeof(struct clp_rsp_query_pci),
+				 .rsp = CLP_RC_OK },
+			.pfgid = 0xff, .sdma = QEMU_SDMA, .edma = QEMU_EDMA,
+			.util_str_avail = 1, .util_str = { 0xc1 },
+			.pfip = { 1, 2, 3, 4 },
+		},
+		.grp = QEMU_GRP,
+		.exp = { QEMU_DMA_EXP },
+	}, {
 		.desc = "overridden noi and edma: override unless fallen back",
 		.fn = QEMU_FN, .grp = QEMU_GRP,
 		.override = BIT(ZPCI_CAPS_NOI) | BIT(ZPCI_CAPS_EDMA),
@@ -502,6 +513,40 @@ static void caps_refuse_dt_test(struct kunit *test)
 }
 
 /**
+ * caps_limit_edma_test() - a kernel limit cuts edma and says so
+ * @test: the test
+ */
+static void caps_limit_edma_test(struct kunit *test)
+{
+	struct clp_rsp_query_pci fn = QEMU_FN;
+	struct clp_rsp_query_pci_grp grp = QEMU_GRP;
+	struct zpci_dev *zdev;
+	u8 *source;
+
+	/* a valid edma, cut: limit; a higher limit changes nothing */
+	fn.edma = QEMU_SDMA + SZ_1G - 1;
+	zdev = caps_zdev(test, &fn, &grp);
+	source = zdev->caps_report.source;
+	zpci_caps_limit_edma(zdev, QEMU_SDMA + SZ_1G);
+	KUNIT_EXPECT_EQ(test, zdev->end_dma, QEMU_SDMA + SZ_1G - 1);
+	KUNIT_EXPECT_EQ(test, source[ZPCI_CAPS_EDMA], CLP);
+	zpci_caps_limit_edma(zdev, QEMU_SDMA + SZ_256M - 1);
+	KUNIT_EXPECT_EQ(test, zdev->end_dma, QEMU_SDMA + SZ_256M - 1);
+	KUNIT_EXPECT_EQ(test, source[ZPCI_CAPS_EDMA], ZPCI_CAPS_SRC_LIMIT);
+	KUNIT_EXPECT_EQ(test, zpci_caps_in_effect(zdev, ZPCI_CAPS_EDMA),
+			QEMU_SDMA + SZ_256M - 1);
+	KUNIT_EXPECT_EQ(test, zdev->caps_report.reported[ZPCI_CAPS_EDMA],
+			QEMU_SDMA + SZ_1G - 1);
+
+	/* QEMU's edma falls back to the table limit: it stays a fallback */
+	fn.edma = QEMU_EDMA;
+	zdev = caps_zdev(test, &fn, &grp);
+	zpci_caps_limit_edma(zdev, QEMU_SDMA + SZ_1G - 1);
+	KUNIT_EXPECT_EQ(test, zdev->end_dma, QEMU_SDMA + SZ_1G - 1);
+	KUNIT_EXPECT_EQ(test, zdev->caps_report.source[ZPCI_CAPS_EDMA], FB);
+}
+
+/**
  * caps_in_effect_test() - the report reads what zpci_caps_apply() wrote
  * @test: the test; its parameter is a &struct caps_case
  *
@@ -643,6 +688,7 @@ static struct kunit_case zpci_caps_test_cases[] = {
 	KUNIT_CASE(caps_dt_limit_test),
 	KUNIT_CASE(caps_table_dt_test),
 	KUNIT_CASE(caps_refuse_dt_test),
+	KUNIT_CASE(caps_limit_edma_test),
 	KUNIT_CASE_PARAM(caps_in_effect_test, caps_decode_gen_params),
 	KUNIT_CASE(caps_bus_speed_test),
 	KUNIT_CASE(caps_names_test),

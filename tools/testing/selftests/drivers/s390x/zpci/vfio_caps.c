@@ -173,8 +173,8 @@ TEST_F(vfio, base_cap)
 	       (unsigned long long)cap->start_dma, (unsigned long long)cap->end_dma,
 	       cap->fh, cap->gid, cap->fmb_length);
 	EXPECT_EQ(SYSFS("clp/dma_start"), cap->start_dma);
-	/* The IOMMU may limit the end (to guest memory): never beyond CLP's. */
-	EXPECT_GE(SYSFS("clp/dma_end"), cap->end_dma);
+	/* Both are the aperture in effect, after the IOMMU's limit. */
+	EXPECT_EQ(SYSFS("clp/dma_end"), cap->end_dma);
 	EXPECT_LT(cap->start_dma, cap->end_dma);
 	EXPECT_EQ(SYSFS("pchid"), cap->pchid);
 	EXPECT_EQ(SYSFS("vfn"), cap->vfn);
