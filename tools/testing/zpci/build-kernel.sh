@@ -60,17 +60,38 @@ if [ ! -f "$OUT/.config" ] || [ "$(cat "$OUT/.fragsum" 2>/dev/null)" != "$sum" ]
 	fi
 	echo "$sum" > "$OUT/.fragsum"
 fi
+# kmake TARGET LOG: make TARGET, the whole output in $OUT/LOG; kbuild's
+# lines ("  CC      path") condensed into one, redrawn on a terminal and
+# printed every 30 s otherwise (CI logs).
+kmake() {
+	local n=0 last=$SECONDS line msg tty=0 cols=80 rc=0
+	[ -t 1 ] && tty=1 && cols=$(tput cols 2>/dev/null || echo 80)
+	make -C "$SRC" O="$OUT" CC="$CC" -j"$JOBS" "$1" 2>&1 | tee "$OUT/$2" |
+	while IFS= read -r line; do
+		[[ $line == "  "[A-Z]* ]] || continue
+		n=$((n + 1))
+		msg="build: $KIND-$VARIANT $((SECONDS - start))s, $n steps: ${line#  }"
+		if [ $tty = 1 ]; then
+			printf '\r\033[K%s' "${msg:0:cols-1}"
+		elif [ $((SECONDS - last)) -ge 30 ]; then
+			echo "$msg"
+			last=$SECONDS
+		fi
+	done || rc=$?
+	[ $tty = 0 ] || printf '\r\033[K'
+	[ $rc = 0 ] && return
+	tail -n 40 "$OUT/$2" >&2
+	echo "build: FAILED $KIND-$VARIANT (full log: $OUT/$2)" >&2
+	exit 1
+}
+start=$SECONDS
+
 if [ -n "${CONFIGURE_ONLY:-}" ]; then
 	# Configuration and generated headers only (enough for sparse C=2).
-	make -s -C "$SRC" O="$OUT" CC="$CC" -j"$JOBS" prepare
+	kmake prepare prepare.log
 	echo "build: $KIND-$VARIANT configured and prepared in $OUT"
 	exit 0
 fi
-start=$(date +%s)
-if ! make -s -C "$SRC" O="$OUT" CC="$CC" -j"$JOBS" bzImage > "$OUT/build.log" 2>&1; then
-	tail -n 40 "$OUT/build.log" >&2
-	echo "build: FAILED $KIND-$VARIANT (full log: $OUT/build.log)" >&2
-	exit 1
-fi
+kmake bzImage build.log
 grep -i 'warning:' "$OUT/build.log" >&2 || true
-echo "build: $KIND-$VARIANT done in $(( $(date +%s) - start ))s: $OUT/arch/s390/boot/bzImage"
+echo "build: $KIND-$VARIANT done in $((SECONDS - start))s: $OUT/arch/s390/boot/bzImage"
