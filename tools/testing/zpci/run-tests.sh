@@ -35,7 +35,7 @@ fi
 # 3. Guest boots, one per test profile.
 PROFILES=${ZPCI_TEST_PROFILES:-$(sed -n 's/^profiles *= *//p' tools/testing/zpci/profiles/test-set)}
 python3 tools/testing/zpci/zpci_run.py --kernel "$BZIMAGE" --results "$RES" \
-	$PROFILES | grep -v '^\(PASS\|FAIL\|SKIP\) ' || true
+	$PROFILES | grep --line-buffered -v '^\(PASS\|FAIL\|SKIP\) ' || true
 grep '^\(PASS\|FAIL\|SKIP\) ' "$RES" | grep -v '^[A-Z]* static/' || true
 
 passed=$(grep -c '^PASS ' "$RES")

@@ -53,8 +53,27 @@ TS = re.compile(r'^\[\s*\d+\.\d+\]\s?')
 RESULT = re.compile(r'^(\s*)(not ok|ok) (\d+)\s*-?\s*(.*?)(\s+#\s*(SKIP|skip)\b.*)?$')
 
 
-def log(msg):
-    print(msg, flush=True)
+TTY = sys.stdout.isatty()
+LOCK = threading.Lock()
+STATUS = ''
+
+
+def log(msg, status=False):
+    """Print a line.  A status line (status=True, '' clears it) is redrawn
+    in place on a terminal, under the lines printed after it; elsewhere it
+    is printed as any line."""
+    global STATUS
+    with LOCK:
+        if not TTY:
+            if msg or not status:
+                print(msg, flush=True)
+            return
+        if status:
+            STATUS, msg = msg, None
+        cols = shutil.get_terminal_size().columns
+        sys.stdout.write('\r\033[K' + (msg + '\n' if msg is not None else '')
+                         + STATUS[:cols - 1])
+        sys.stdout.flush()
 
 
 def file_digest(path):
@@ -350,7 +369,7 @@ class Boot:
         except Exception as e:  # report, the guest test decides
             log(f'    qmp {verb} {arg}: failed: {e}')
 
-    def run(self):
+    def run(self, nth=''):
         p = self.p
         shutil.rmtree(self.rundir, ignore_errors=True)
         os.makedirs(self.rundir)
@@ -359,7 +378,7 @@ class Boot:
         cmd = self.qemu_cmd(initrd, qmp_path)
         with open(os.path.join(self.rundir, 'qemu-cmdline'), 'w') as f:
             f.write(' '.join(cmd) + '\n')
-        log(f'==> boot {p.name} ({self.kname}): {len(p.functions)} functions, '
+        log(f'==> boot {nth}{p.name} ({self.kname}): {len(p.functions)} functions, '
             f'{p.memory} MiB, {p.cpus} cpus, tests: {" ".join(p.tests) or "-"}')
         start = time.time()
         proc = subprocess.Popen(cmd, stdin=None if self.shell else subprocess.DEVNULL,
@@ -383,15 +402,24 @@ class Boot:
         consolelog = open(os.path.join(self.rundir, 'console.log'), 'w')
         consolelog.write(f'# zpci-clp profile {p.name} kernel {self.kname} '
                          f'base {base_version()}\n# {" ".join(cmd)}\n')
-        tstart = None
+        tstart, now, stop = None, ['booting'], threading.Event()
+
+        def tick():  # every second on a terminal, every 30 s otherwise
+            n = 0
+            while not stop.wait(1):
+                n += 1
+                if TTY or n % 30 == 0:
+                    log(f'    {p.name}: {time.time() - start:.0f}s of {p.timeout}s, '
+                        f'{now[0]}', status=True)
+        threading.Thread(target=tick, daemon=True).start()
         for raw in proc.stdout:
             line = TS.sub('', raw.decode('utf-8', 'replace').rstrip('\r\n'))
             consolelog.write(raw.decode('utf-8', 'replace'))
             self.lines.append(line)
             if line.startswith('@@ZPCI test-start'):
-                tstart = time.time()
-                log(f'    test {line.split()[2]} ...')
+                tstart, now[0] = time.time(), 'test ' + line.split()[2]
             elif line.startswith('@@ZPCI test-end'):
+                now[0] = 'after test ' + line.split()[2]
                 log(f'    test {line.split()[2]} {line.split()[3]} '
                     f'({time.time() - (tstart or start):.0f}s)')
             elif line.startswith('@@ZPCI ') and line.split()[1] in ('qmp', 'plug', 'unplug'):
@@ -399,6 +427,8 @@ class Boot:
             elif line.startswith('zpci-report:'):
                 log('    ' + line[len('zpci-report: '):])
         proc.wait()
+        stop.set()
+        log('', status=True)
         timer.cancel()
         consolelog.close()
         elapsed = time.time() - start
@@ -495,7 +525,7 @@ def main():
     ap.add_argument('--tests', help='override the profile\'s test list')
     args = ap.parse_args()
 
-    failed = 0
+    profiles = []
     for name in args.profiles:
         # NAME.VARIANT boots one variant of the profile NAME.
         base, _, only = name.partition('.')
@@ -503,19 +533,21 @@ def main():
             path, only = name, ''
         else:
             path = os.path.join(PROFILES, base + '.ini')
-        for prof in load_profiles(path, only or None):
-            if args.tests is not None:
-                prof.tests = args.tests.split()
-            boot = Boot(prof, args.kernel, args.initrd, args.kernel_name, args.shell,
-                        args.resdir, args.append)
-            results = boot.run()
-            for st, name_, detail in results:
-                log(f'{st} {name_} {detail}'.rstrip())
-                failed += st == 'FAIL'
-            if args.results:
-                with open(args.results, 'a') as f:
-                    for st, name_, detail in results:
-                        f.write(f'{st} {name_} {detail}'.rstrip() + '\n')
+        profiles += load_profiles(path, only or None)
+    failed = 0
+    for n, prof in enumerate(profiles, 1):
+        if args.tests is not None:
+            prof.tests = args.tests.split()
+        boot = Boot(prof, args.kernel, args.initrd, args.kernel_name, args.shell,
+                    args.resdir, args.append)
+        results = boot.run(f'{n} of {len(profiles)}: ' if len(profiles) > 1 else '')
+        for st, name, detail in results:
+            log(f'{st} {name} {detail}'.rstrip())
+            failed += st == 'FAIL'
+        if args.results:
+            with open(args.results, 'a') as f:
+                for st, name, detail in results:
+                    f.write(f'{st} {name} {detail}'.rstrip() + '\n')
     return 1 if failed else 0
 
 
