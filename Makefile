@@ -19,6 +19,7 @@
 ZPCI      := tools/testing/zpci
 VARIANT   ?= test
 PROFILE   ?= default
+REPORT    ?= table
 KBUILD    := build/kbuild/zpci-$(VARIANT)
 BZIMAGE   := $(KBUILD)/arch/s390/boot/bzImage
 STOCK     := build/kbuild/stock-$(VARIANT)/arch/s390/boot/bzImage
@@ -46,8 +47,11 @@ stock: prepare
 initramfs: kernel
 	@bash $(ZPCI)/mkinitramfs.sh $(KBUILD)
 
+# REPORT=full: every CLP field as the guest printed it, before the table;
+# TESTS="a b": run these instead of the profile's tests.
 run: initramfs
-	@python3 $(ZPCI)/zpci_run.py --kernel $(BZIMAGE) $(PROFILE) $(if $(filter 1,$(SHELL_MODE)),--shell)
+	@python3 $(ZPCI)/zpci_run.py --kernel $(BZIMAGE) $(PROFILE) \
+		$(if $(filter 1,$(SHELL_MODE)),--shell,--report $(REPORT)) $(if $(TESTS),--tests '$(TESTS)')
 
 shell:
 	@$(MAKE) --no-print-directory run SHELL_MODE=1

@@ -26,6 +26,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 
@@ -54,6 +55,7 @@ RESULT = re.compile(r'^(\s*)(not ok|ok) (\d+)\s*-?\s*(.*?)(\s+#\s*(SKIP|skip)\b.
 
 
 TTY = sys.stdout.isatty()
+ARROW = '\u2192' if (sys.stdout.encoding or '').lower().replace('-', '') == 'utf8' else '->'
 LOCK = threading.Lock()
 STATUS = ''
 
@@ -326,7 +328,11 @@ class Boot:
         self.extra_append = extra_append
         self.lines = []
         self.results = []
+        self.report = []  # zpci_report's lines, without their prefix
         self.qmp = None
+
+    def table(self, width):
+        return clp_table(self.report, self.p, self.lines, width)
 
     def qemu_cmd(self, initrd, qmp_path):
         p = self.p
@@ -425,7 +431,7 @@ class Boot:
             elif line.startswith('@@ZPCI ') and line.split()[1] in ('qmp', 'plug', 'unplug'):
                 self.guest_request(line)
             elif line.startswith('zpci-report:'):
-                log('    ' + line[len('zpci-report: '):])
+                self.report.append(line[len('zpci-report: '):])
         proc.wait()
         stop.set()
         log('', status=True)
@@ -437,6 +443,9 @@ class Boot:
             f.write(f'# base {base_version()} profile {p.name} kernel {self.kname}\n')
             for st, name, detail in self.results:
                 f.write(f'{st} {name} {detail}\n')
+        if self.report:
+            with open(os.path.join(self.rundir, 'report.txt'), 'w') as f:
+                f.write('\n'.join(self.table(120) + [''] + self.report) + '\n')
         log(f'<== {p.name} ({self.kname}) {elapsed:.0f}s, log: '
             f'{os.path.relpath(self.rundir, TOP)}/console.log')
         return self.results
@@ -502,6 +511,94 @@ class Boot:
             res.append(('PASS', f'{tag}/clean-log', f'no oops/warning/kasan/kmemleak/hung-task report ({elapsed:.0f}s)'))
 
 
+def parse_report(lines):
+    """zpci_report's lines: {bdf: (header dict, [[field, reported, in
+    effect, source]], msi_allowed)}."""
+    fns = {}
+    for line in lines:
+        bdf, _, rest = line.partition(' ')
+        if rest.startswith('fid='):
+            fns[bdf] = (dict(kv.split('=', 1) for kv in rest.split()), [], '1')
+        elif rest.startswith('in-effect:') and 'msi_allowed=0' in rest:
+            fns[bdf] = fns[bdf][:2] + ('0',)
+        elif rest.startswith('  ') and bdf in fns:
+            fns[bdf][1].append(rest.split())
+    return fns
+
+
+def render_table(heads, rows, width):
+    """Text lines of a table: heads and rows are (label, [cell, ...]).  A
+    table wider than @width first breaks its cells after the arrow, then
+    splits into tables of fewer columns."""
+    lab = max(len(label) for label, _ in heads + rows)
+    ncol = len(heads[0][1])
+    for split in (False, True):
+        def lines(c):
+            return c.replace(ARROW, ARROW + '\n').split('\n') if split else [c]
+        w = [max(len(x) for _, cells in heads + rows for x in lines(cells[i]))
+             for i in range(ncol)]
+        if lab + sum(w) + 2 * ncol <= width:
+            break
+    groups = [[]]
+    for i in range(ncol):
+        if groups[-1] and lab + sum(w[j] + 2 for j in groups[-1] + [i]) > width:
+            groups.append([])
+        groups[-1].append(i)
+    out = []
+    for g in groups:
+        for label, cells in heads + [('-' * lab, ['-' * w[i] for i in range(ncol)])] + rows:
+            parts = [lines(cells[i]) for i in g]
+            for k in range(max(map(len, parts))):
+                out.append(((label if k == 0 else '').ljust(lab) + ''.join(
+                    '  ' + (p[k] if k < len(p) else '').ljust(w[i])
+                    for p, i in zip(parts, g))).rstrip())
+        out.append('')
+    return out
+
+
+def clp_table(report, profile, console, width):
+    """make run's table: a row per CLP field, a column per function, each
+    cell the value in effect (reported->used where they differ, marked),
+    then the kernel's messages about those functions."""
+    fns = parse_report(report)
+    fid = {b: int(fns[b][0]['fid'], 16) for b in fns}
+    bdfs = sorted(fns, key=fid.get)
+    names = {f.fid: f.name for f in profile.functions}
+    marks = {'fallback': '*', 'override': '+'}
+
+    def cell(rep, eff, src, refused):
+        mark = marks.get(src, '') + ('!' if refused else '')
+        return (eff if rep == eff else rep + ARROW + eff) + (' ' + mark if mark else '')
+
+    heads = [(label, [f(fns[b][0]) for b in bdfs]) for label, f in (
+        ('function', lambda h: names.get(int(h['fid'], 16), '?')),
+        ('fid', lambda h: h['fid'].replace('0x', '').lstrip('0') or '0'),
+        ('driver', lambda h: h['driver']),
+        ('pfgid', lambda h: h['pfgid'].replace('0x', '')),
+        ('msi used', lambda h: h['msi_vectors']))]
+    rows = [(r[0], [cell(*fns[b][1][i][1:], fns[b][2] == '0' and r[0] in ('noi', 'msia'))
+                    for b in bdfs])
+            for i, r in enumerate(fns[bdfs[0]][1] if bdfs else []) if r[0] != 'pfgid']
+    out = render_table(heads, rows, width) if bdfs else ['no zPCI function on the PCI bus']
+    notes = [f'a{ARROW}b: a reported, b in effect; * fallback, + CLP override, ! refused (MSI)']
+    absent = [f'{n} (fid {f:x})' for f, n in names.items() if f not in fid.values()]
+    if absent:
+        notes.append('not on the PCI bus: ' + ', '.join(absent))
+    dump = console
+    if '@@ZPCI dmesg-begin' in console:
+        dump = console[console.index('@@ZPCI dmesg-begin'):]
+    about = re.compile(r'\bfid ([0-9a-f]+)|function ([0-9a-f]{8})\b')
+
+    def ours(line):
+        if line.startswith('zpci: '):
+            m = about.search(line)
+            return not m or int(m.group(1) or m.group(2), 16) in set(names) | set(fid.values())
+        return any(f' {b}: ' in line for b in bdfs) and re.search(r'refus|DMA mask', line)
+    msgs = [line for line in dump if ours(line)]
+    notes += ['', f'kernel messages ({len(msgs)}):'] + msgs if msgs else []
+    return out + [textwrap.fill(m, width - 1, subsequent_indent='    ') for m in notes]
+
+
 def base_version():
     try:
         with open(os.path.join(TOP, 'build/base-version')) as f:
@@ -523,6 +620,9 @@ def main():
     ap.add_argument('--append', default='', help='extra kernel arguments')
     ap.add_argument('--shell', action='store_true', help='interactive shell, no tests')
     ap.add_argument('--tests', help='override the profile\'s test list')
+    ap.add_argument('--report', choices=('table', 'full'),
+                    help='run zpci_report first and end with its table '
+                         '(full: and every field of it as the guest printed it)')
     args = ap.parse_args()
 
     profiles = []
@@ -538,6 +638,8 @@ def main():
     for n, prof in enumerate(profiles, 1):
         if args.tests is not None:
             prof.tests = args.tests.split()
+        if args.report and 'zpci_report' not in prof.tests:
+            prof.tests.insert(0, 'zpci_report')
         boot = Boot(prof, args.kernel, args.initrd, args.kernel_name, args.shell,
                     args.resdir, args.append)
         results = boot.run(f'{n} of {len(profiles)}: ' if len(profiles) > 1 else '')
@@ -548,6 +650,11 @@ def main():
             with open(args.results, 'a') as f:
                 for st, name, detail in results:
                     f.write(f'{st} {name} {detail}'.rstrip() + '\n')
+        if args.report and boot.report:
+            log('')
+            if args.report == 'full':
+                log('\n'.join(boot.report) + '\n')
+            log('\n'.join(boot.table(shutil.get_terminal_size().columns)))
     return 1 if failed else 0
 
 
