@@ -13,7 +13,9 @@
 #   kernels  build both with the same fragments (BENCH_FRAGS, default
 #            arch/s390/configs/zpci_guest.config: no lockdep, kmemleak or
 #            KUnit, which would weigh on the timings) into
-#            build/kbuild/stock-bench and build/kbuild/zpci-bench
+#            build/kbuild/stock-bench and build/kbuild/zpci-bench; ours
+#            also with zpci-only.config (the CLP override, which stock
+#            does not have, for profile iova1m)
 #   initrd   build/bench/initramfs.cpio.gz: busybox, the guest init, the
 #            bench guest script and the static bench tools
 #   run      BENCH_REPS (default 7) repetitions of every profile in
@@ -42,6 +44,7 @@ BASE=build/base/linux-source-6.12
 TREE=build/src/zpci
 REPS=${BENCH_REPS:-7}
 FRAGS=${BENCH_FRAGS:-arch/s390/configs/zpci_guest.config}
+ZPCI_FRAGS="$FRAGS $HERE/zpci-only.config"
 JOBS=${JOBS:-$(nproc)}
 NICE="nice -n ${BENCH_NICE:-10}"
 STEPS=${*:-trees kernels initrd run report}
@@ -81,21 +84,21 @@ step_trees() {
 	snapshot "$TREE" "$BENCH/src-zpci"
 }
 
-# build KIND: build/kbuild/KIND-bench from build/bench/src-KIND.
+# build KIND FRAGS: build/kbuild/KIND-bench from build/bench/src-KIND.
 build_kernel() {
-	local kind=$1 src=$TOP/$BENCH/src-$1 out=$TOP/build/kbuild/$1-bench
+	local kind=$1 frags=$2 src=$TOP/$BENCH/src-$1 out=$TOP/build/kbuild/$1-bench
 	local cc="${CROSS_COMPILE}gcc" abs="" f sum start missing
 
 	command -v ccache >/dev/null && cc="ccache $cc"
 	export CCACHE_DIR=${CCACHE_DIR:-$TOP/build/ccache}
 	mkdir -p "$out"
-	for f in $FRAGS; do abs="$abs $TOP/$f"; done
-	sum=$(cat $FRAGS | sha1sum | cut -d' ' -f1)
+	for f in $frags; do abs="$abs $TOP/$f"; done
+	sum=$(cat $frags | sha1sum | cut -d' ' -f1)
 	if [ ! -f "$out/.config" ] || [ "$(cat "$out/.fragsum" 2>/dev/null)" != "$sum" ]; then
 		(cd "$src" && scripts/kconfig/merge_config.sh -n -O "$out" $abs) \
 			> "$out/merge_config.log" 2>&1 ||
 			{ cat "$out/merge_config.log"; exit 1; }
-		missing=$(grep -h '^CONFIG_.*=[ym]' $FRAGS | while read -r l; do
+		missing=$(grep -h '^CONFIG_.*=[ym]' $frags | while read -r l; do
 			grep -qx "$l" "$out/.config" || echo "$l"; done)
 		if [ -n "$missing" ]; then
 			echo "bench: $kind: config options not taken: $missing" >&2
@@ -103,7 +106,7 @@ build_kernel() {
 		fi
 		echo "$sum" > "$out/.fragsum"
 	fi
-	echo "bench: building $kind-bench (base $(cat build/base-version), $FRAGS)"
+	echo "bench: building $kind-bench (base $(cat build/base-version), $frags)"
 	start=$(date +%s)
 	if ! $NICE make -s -C "$src" O="$out" CC="$cc" -j"$JOBS" bzImage \
 			> "$out/build.log" 2>&1; then
@@ -115,10 +118,10 @@ build_kernel() {
 }
 
 step_kernels() {
-	build_kernel stock
-	build_kernel zpci
+	build_kernel stock "$FRAGS"
+	build_kernel zpci "$ZPCI_FRAGS"
 	# Same fragments, so the same configuration but for the options only
-	# the series has: record the difference for the report.
+	# the series has (and zpci-only.config): record the difference.
 	diff <(grep '^CONFIG_' build/kbuild/stock-bench/.config) \
 	     <(grep '^CONFIG_' build/kbuild/zpci-bench/.config) \
 		> "$BENCH/config.diff" || true
@@ -177,6 +180,7 @@ step_run() {
 step_report() {
 	python3 "$HERE/bench_report.py" --runs "$BENCH/runs" \
 		--start "$(cat "$BENCH/start" 2>/dev/null || date +%s)" --frags "$FRAGS" \
+		--zpci-frags "$HERE/zpci-only.config" \
 		--out build/results/bench.md --plot build/results/bench.png \
 		--summary build/results/bench/summary.txt
 }

@@ -239,6 +239,7 @@ def main():
     ap.add_argument('--summary', help='plain-text summary (goals) for the cover letter')
     ap.add_argument('--start', type=int, help='epoch seconds make bench started')
     ap.add_argument('--frags', default='')
+    ap.add_argument('--zpci-frags', default='', help='fragments of ours only')
     args = ap.parse_args()
 
     top = os.path.abspath(os.path.join(os.path.dirname(__file__), '../../../..'))
@@ -498,7 +499,8 @@ def main():
         f'| base | linux-source-6.12 {base} (stock = base; ours = base + patches/series) |',
         f'| QEMU | {qemu_version()}, s390-ccw-virtio, {"KVM" if kvm else "TCG"} |',
         f'| date | {now.strftime("%Y-%m-%d %H:%M UTC")} |',
-        f'| configuration | {args.frags} (allnoconfig + fragments, the same for both) '
+        f'| configuration | {args.frags} (allnoconfig + fragments, the same for both'
+        f'{"; ours also " + args.zpci_frags if args.zpci_frags else ""}) '
         f'+ tools/testing/zpci/bench/count-intercepts.patch in both |',
         f'| repetitions | {reps}; every profile boots both kernels back to back, '
         f'the order alternating per repetition |',
