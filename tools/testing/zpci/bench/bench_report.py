@@ -214,6 +214,47 @@ def expected_stores(offset, length, maxstbl):
     return n
 
 
+def iova_fail_section(data):
+    """Section 3f: per (profile, threads, granule) where a kernel had failed
+    IOVA allocations, the failures and the RPCITs per failure of each."""
+    runs = {}       # (profile, threads, granule) -> {kernel: [(fails, rpcit)]}
+    for (prof, k), boots in data.items():
+        for b in boots:
+            for kind, kv in b['recs']:
+                if kind == 'dma' and 'iova_fails' in kv:
+                    key = (prof, int(kv['threads']), int(kv['granule']))
+                    runs.setdefault(key, {}).setdefault(k, []).append(
+                        (int(kv['iova_fails']), int(kv['iova_fail_rpcit'])))
+    rows = []
+    for key in sorted(runs):
+        if not any(f for v in runs[key].values() for f, _ in v):
+            continue
+        row = ['{}, {} thr, {} pg'.format(*key)]
+        for k in KERNELS:
+            v = runs[key].get(k, [])
+            failed = [(f, r) for f, r in v if f]
+            if not v:
+                row += ['not measured'] * 2
+            elif not failed:
+                row += [f'0 (0/{len(v)} runs)', 'no failure']
+            else:
+                row += [f'{sum(f for f, _ in failed)} ({len(failed)}/{len(v)} runs)',
+                        Stat([r / f for f, r in failed], runs=len(failed)).fmt('{:.2f}')]
+        rows.append(row)
+    text = ('Failures: failed IOVA allocations of mappings, summed over the repetitions '
+            '(runs with any / runs).  RPCITs per failure: the RPCITs issued while they were '
+            'tried (ours: flushes of the flush queue before giving up), per failure, median '
+            '[min-max] over the runs with failures.  With one thread a run stops at its first '
+            'failure and the count is its own (but for a flush of the queue\'s timer in that '
+            'window); with two, the other thread\'s RPCITs count too.  Profile iova1m: ours has '
+            'a 1 MiB aperture (CLP override), stock its aperture of memory size.\n\n')
+    return ('3f. RPCITs per failed IOVA allocation, stock vs ours (dma_map_benchmark; '
+            'profile, threads, granule)',
+            text + (md_table(['profile, threads, granule', 'stock failures',
+                              'stock RPCIT/failure', 'ours failures', 'ours RPCIT/failure'],
+                             rows) if rows else 'No failed IOVA allocation in either kernel.'))
+
+
 def md_table(head, rows):
     out = ['| ' + ' | '.join(head) + ' |',
            '|' + '|'.join('---' for _ in head) + '|']
@@ -438,6 +479,7 @@ def main():
     if store_perf:
         sections.append(('3e. Copy throughput to BAR space (MiB/s; higher is better)',
                          md_table(['copy', 'stock', 'ours', 'ratio'], store_perf)))
+    sections.append(iova_fail_section(data))
 
     # --- 4. bring-up time ----------------------------------------------
     ready_rows = []
