@@ -564,7 +564,7 @@ def clp_table(report, profile, console, width):
     fid = {b: int(fns[b][0]['fid'], 16) for b in fns}
     bdfs = sorted(fns, key=fid.get)
     names = {f.fid: f.name for f in profile.functions}
-    marks = {'fallback': '*', 'override': '+'}
+    marks = {'fallback': '*', 'override': '+', 'limit': '<'}
 
     def cell(rep, eff, src, refused):
         mark = marks.get(src, '') + ('!' if refused else '')
@@ -580,7 +580,8 @@ def clp_table(report, profile, console, width):
                     for b in bdfs])
             for i, r in enumerate(fns[bdfs[0]][1] if bdfs else []) if r[0] != 'pfgid']
     out = render_table(heads, rows, width) if bdfs else ['no zPCI function on the PCI bus']
-    notes = [f'a{ARROW}b: a reported, b in effect; * fallback, + CLP override, ! refused (MSI)']
+    notes = [f'a{ARROW}b: a reported, b in effect; * fallback, + CLP override, '
+             '< kernel limit, ! refused (MSI)']
     absent = [f'{n} (fid {f:x})' for f, n in names.items() if f not in fid.values()]
     if absent:
         notes.append('not on the PCI bus: ' + ', '.join(absent))
