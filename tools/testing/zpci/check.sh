@@ -45,6 +45,8 @@ ALLOW=tools/testing/zpci/checkpatch-allow.txt
 OUT=build/results/check
 mkdir -p "$OUT"
 failed=0
+. tools/testing/zpci/progress.sh
+progress_start check "make series (no per-commit build)"
 
 record() { # STATUS NAME DETAIL
 	echo "$1 static/$2 $3"
@@ -94,6 +96,7 @@ else
 fi
 
 # kernel-doc on the new kernel files.
+progress_step kernel-doc
 kd=$(for f in $new_code; do
 	case "$f" in tools/*) continue ;; esac
 	perl $BASE/scripts/kernel-doc -none -Wall "$f" 2>&1
@@ -106,6 +109,7 @@ else
 fi
 
 # sparse: ours against the stock base, file by file.
+progress_step "sparse, ours and stock"
 sparse_run() { # SRC KBUILD FILE...
 	local src=$1 kb=$2
 	shift 2
@@ -142,6 +146,7 @@ else
 fi
 
 # coccicheck (report mode), ours against the stock base.
+progress_step "coccicheck, ours and stock"
 cocci_run() { # SRC: one line per finding, "file: message" without line numbers
 	# the kernel's own rules (those of the base; ours runs in cocci-test.sh)
 	(cd "$1" && for rule in $(cd "$TOP/$BASE" && ls scripts/coccinelle/*/*.cocci); do
@@ -169,8 +174,10 @@ else
 fi
 
 # This project's rule: raw CLP values and card constants outside the layer.
+progress_step "the zpci coccinelle rule"
 bash tools/testing/zpci/cocci-test.sh "$RES" || failed=1
 
+progress_step "htmldocs, ours and stock"
 # Documentation: the directories with a page the series adds or patches,
 # built with the kernel's own configuration, ours against the stock base.
 docs_run() { # SRC NAME: Sphinx findings, "file: message" without lines
@@ -214,6 +221,7 @@ else
 	fi
 fi
 
+progress_step "ABI entries"
 # ABI entries: the fields of Documentation/ABI/README, get_abi.pl validate
 # (ours against stock), and the reST that the kernel-abi directive of
 # admin-guide/abi-testing.rst makes of them, built alone (a stub for each

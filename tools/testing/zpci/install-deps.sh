@@ -22,9 +22,12 @@ SUDO=""
 
 if [ -n "$missing" ]; then
 	echo "deps: installing:$missing"
+	. "$(dirname "$0")/progress.sh"
+	progress_start deps "apt-get install"
 	$SUDO apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
 		--no-install-recommends $missing >/dev/null
+	progress_stop
 else
 	echo "deps: all host packages present"
 fi

@@ -25,8 +25,11 @@ if [ ! -f "$BASE/Makefile" ]; then
 	tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n1)
 	[ -n "$tarball" ] || { echo "prepare: linux-source-6.12 is not installed" >&2; exit 1; }
 	echo "prepare: unpacking $tarball"
+	. "$(dirname "$0")/progress.sh"
+	progress_start prepare "unpacking the base"
 	mkdir -p build/base.tmp
 	tar -xaf "$tarball" -C build/base.tmp
+	progress_stop
 	rm -rf build/base
 	mv build/base.tmp build/base
 fi
