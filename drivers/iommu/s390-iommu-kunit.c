@@ -7,7 +7,7 @@
  * tables.  No function is attached: nothing is registered or refreshed,
  * so the types QEMU does not register are tested here.
  *
- * Included at the end of s390-iommu.c (CONFIG_ZPCI_IOMMU_KUNIT_TEST),
+ * Included at the end of s390-iommu.c (CONFIG_S390_IOMMU_KUNIT_TEST),
  * whose table code is static.
  */
 

@@ -150,9 +150,9 @@ unsigned int zpci_mio_maxstbl(struct list_head *fns, u64 mio_addr);
 #endif
 
 #if IS_ENABLED(CONFIG_ZPCI_BAR_COPY_TEST)
-void zpci_store_test_debugfs_init(struct dentry *root);
+void zpci_bar_copy_debugfs_init(struct dentry *root);
 #else
-static inline void zpci_store_test_debugfs_init(struct dentry *root)
+static inline void zpci_bar_copy_debugfs_init(struct dentry *root)
 {
 }
 #endif

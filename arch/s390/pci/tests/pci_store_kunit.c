@@ -170,7 +170,7 @@ static void load_split_rules(struct kunit *test)
 	}
 }
 
-/* The copy measured on the base (shared/DESIGN.md): 64 bytes at 0x2fe0. */
+/* The copy the base splits wrongly: 64 bytes at PCI offset 0x2fe0. */
 static void store_split_boundary_example(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, zpci_store_len(0x2fe0, 0x10000, 64, 128), 32);

@@ -213,10 +213,10 @@ static const struct file_operations bar_copy_fops = {
 };
 
 /**
- * zpci_store_test_debugfs_init() - create the "bar_copy" test file
+ * zpci_bar_copy_debugfs_init() - create the "bar_copy" test file
  * @root: the zPCI debugfs directory
  */
-void zpci_store_test_debugfs_init(struct dentry *root)
+void zpci_bar_copy_debugfs_init(struct dentry *root)
 {
 	debugfs_create_file("bar_copy", 0600, root, NULL, &bar_copy_fops);
 }
