@@ -25,7 +25,6 @@
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/pci.h>
-#include <asm/asm-extable.h>
 #include <asm/pci.h>
 #include <asm/pci_caps.h>
 #include <asm/pci_debug.h>
@@ -34,42 +33,12 @@
 #include <asm/pci_io.h>
 #include <asm/sclp.h>
 
-/* Condition code of a registration the machine answered with an exception */
-#define CAPS_TABLE_EXCEPTION	(-1)
-
 static const char * const caps_table_names[] = {
 	[ZPCI_IOTA_STO]		= "segment",
 	[ZPCI_IOTA_RTTO]	= "region-third",
 	[ZPCI_IOTA_RSTO]	= "region-second",
 	[ZPCI_IOTA_RFTO]	= "region-first",
 };
-
-/**
- * caps_table_mpcifc() - Modify PCI Function Controls, surviving an exception
- * @req: the request (function handle, address space, command)
- * @fib: the function information block
- * @status: the status the instruction returns
- *
- * Unlike zpci_mod_fc(), a program check of the instruction (an operand
- * exception for a designation type the hypervisor does not take) is
- * caught by its exception-table entries and reported, not fatal.
- *
- * Return: the condition code, or CAPS_TABLE_EXCEPTION.
- */
-static int caps_table_mpcifc(u64 req, struct zpci_fib *fib, u8 *status)
-{
-	int cc = CAPS_TABLE_EXCEPTION;
-
-	asm volatile("0:	.insn	rxy,0xe300000000d0,%[req],%[fib]\n"
-		     "1:	ipm	%[cc]\n"
-		     "	srl	%[cc],28\n"
-		     "2:\n"
-		     EX_TABLE(0b, 2b) EX_TABLE(1b, 2b)
-		     : [cc] "+d" (cc), [req] "+d" (req), [fib] "+Q" (*fib)
-		     : : "cc");
-	*status = req >> 24 & 0xff;
-	return cc;
-}
 
 /**
  * caps_table_taken() - does the hypervisor register tables of a type?
@@ -113,7 +82,7 @@ static int caps_table_taken(struct zpci_dev *zdev, unsigned int dt)
 		fib.pal = zdev->end_dma;
 		fib.iota = virt_to_phys(table) | dt_flags[dt];
 		fib.gd = zdev->gisa;
-		cc = caps_table_mpcifc(req, &fib, &status);
+		cc = zpci_mod_fc_probe(req, &fib, &status);
 		if (cc == 2)	/* busy */
 			fsleep(1);
 	} while (cc == 2 && --tries);
@@ -125,9 +94,8 @@ static int caps_table_taken(struct zpci_dev *zdev, unsigned int dt)
 		 cc, status);
 	switch (cc) {
 	case 0:
-		return 0;
-	case CAPS_TABLE_EXCEPTION:
-		return -EOPNOTSUPP;
+	case -EOPNOTSUPP:
+		return cc;
 	case 2:
 		return -EBUSY;
 	case 3:

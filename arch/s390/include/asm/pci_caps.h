@@ -214,7 +214,6 @@ int zpci_caps_rsp_trim(struct clp_rsp_hdr *hdr, size_t size);
 /* Glue: group cache, messages, zdev update (pci_caps_group.c) */
 int zpci_caps_setup(struct zpci_dev *zdev, struct clp_rsp_query_pci *fn);
 int zpci_caps_check_uid(struct zpci_dev *zdev);
-int clp_query_pci_fngrp(u8 pfgid, struct clp_rsp_query_pci_grp *grp);
 int zpci_caps_check_len(const char *what, struct clp_rsp_hdr *hdr, size_t size);
 
 /* Table type the hypervisor takes (pci_caps_table.c) */
