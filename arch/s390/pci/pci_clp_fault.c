@@ -32,8 +32,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <asm/pci_caps.h>
 #include <asm/pci_clp.h>
+
+#include "pci_clp_fault.h"
 
 enum clp_fault_mode {
 	CLP_FAULT_CC3,

@@ -440,7 +440,6 @@ void zpci_clp_override_debugfs_init(struct dentry *root)
 {
 	debugfs_create_file("clp_override", 0600, root, NULL,
 			    &clp_override_fops);
-	zpci_clp_fault_debugfs_init(root);
 }
 
 /* Take the boot-time overrides before zPCI scans its functions. */

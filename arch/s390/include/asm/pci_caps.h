@@ -230,29 +230,15 @@ void zpci_caps_group_stats(u64 *issued, u64 *saved, u64 *failed,
  * Override hook points (CONFIG_ZPCI_CLP_OVERRIDE, testing only,
  * pci_clp_override.c): replace fields of the raw responses before decoding
  * and return a mask of BIT(enum zpci_caps_field) for the fields replaced;
- * those are then reported with source ZPCI_CAPS_SRC_OVERRIDE.  The fault
- * hooks around every CLP request make an armed request fail (condition
- * code 3 or an error response code, instead of issuing it) or shorten its
- * response.  Without the option they do nothing and cost nothing.
+ * those are then reported with source ZPCI_CAPS_SRC_OVERRIDE.  Without the
+ * option they do nothing and cost nothing.
  */
 #ifdef CONFIG_ZPCI_CLP_OVERRIDE
-int zpci_clp_fault_before(void *rrb);
-void zpci_clp_fault_after(void *rrb);
-void zpci_clp_fault_debugfs_init(struct dentry *root);
 unsigned long zpci_caps_inject_fn(u32 fid, struct clp_rsp_query_pci *fn);
 unsigned long zpci_caps_inject_grp(u32 fid, u8 pfgid,
 				   struct clp_rsp_query_pci_grp *grp);
 void zpci_clp_override_debugfs_init(struct dentry *root);
 #else
-static inline int zpci_clp_fault_before(void *rrb)
-{
-	return -1;
-}
-
-static inline void zpci_clp_fault_after(void *rrb)
-{
-}
-
 static inline unsigned long zpci_caps_inject_fn(u32 fid,
 						struct clp_rsp_query_pci *fn)
 {

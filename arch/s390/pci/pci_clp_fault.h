@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * CLP fault injection hooks (pci_clp_fault.c, CONFIG_ZPCI_CLP_OVERRIDE,
+ * testing only): around every CLP request, make an armed request fail
+ * (condition code 3 or an error response code, instead of issuing it) or
+ * shorten its response.  Without the option they do nothing and cost
+ * nothing.
+ */
+#ifndef __S390_PCI_CLP_FAULT_H
+#define __S390_PCI_CLP_FAULT_H
+
+struct dentry;
+
+#ifdef CONFIG_ZPCI_CLP_OVERRIDE
+int zpci_clp_fault_before(void *rrb);
+void zpci_clp_fault_after(void *rrb);
+void zpci_clp_fault_debugfs_init(struct dentry *root);
+#else
+static inline int zpci_clp_fault_before(void *rrb)
+{
+	return -1;
+}
+
+static inline void zpci_clp_fault_after(void *rrb)
+{
+}
+
+static inline void zpci_clp_fault_debugfs_init(struct dentry *root)
+{
+}
+#endif
+
+#endif /* __S390_PCI_CLP_FAULT_H */
