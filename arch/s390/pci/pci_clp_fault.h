@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * CLP fault injection hooks (pci_clp_fault.c, CONFIG_ZPCI_CLP_OVERRIDE,
- * testing only): around every CLP request, make an armed request fail
- * (condition code 3 or an error response code, instead of issuing it) or
- * shorten its response.  Without the option they do nothing and cost
- * nothing.
+ * CLP fault injection hooks (pci_clp_fault.c, CONFIG_FAIL_ZPCI_CLP,
+ * testing only): around every CLP request, make a request the
+ * fault-injection framework picks fail (condition code 3 or an error
+ * response code, instead of issuing it) or shorten its response.  Without
+ * the option they do nothing and cost nothing.
  */
 #ifndef __S390_PCI_CLP_FAULT_H
 #define __S390_PCI_CLP_FAULT_H
 
 struct dentry;
 
-#ifdef CONFIG_ZPCI_CLP_OVERRIDE
+#ifdef CONFIG_FAIL_ZPCI_CLP
 int zpci_clp_fault_before(void *rrb);
 void zpci_clp_fault_after(void *rrb);
 void zpci_clp_fault_debugfs_init(struct dentry *root);
