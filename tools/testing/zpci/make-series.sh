@@ -367,10 +367,11 @@ This series makes the guest respect every value the hypervisor reports,
 validate it, and fall back, visibly and documented, when a value is
 absent or impossible:
 
-- a capability layer (pci_caps.c, pci_caps_group.c, pci_caps_report.c)
-  decodes and validates both responses once, caches group responses,
-  and records per value what was reported, what is used and why; sysfs
-  (clp/) and debugfs report it, one message per fallback names the field;
+- a capability layer (pci_caps.c, pci_caps_group.c) decodes and
+  validates both responses once, caches group responses, keeps each
+  value in effect in its zpci_dev field and records what was reported
+  and why the value differs; sysfs (clp/) and debugfs report it, one
+  message per fallback names the field;
 - BAR copies and the MMIO syscalls split stores by the function's
   maxstbl and the PCI address (pci_store.c);
 - MSI setup respects noi and frees exactly what it allocated; the host

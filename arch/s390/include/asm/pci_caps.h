@@ -15,7 +15,6 @@
 
 struct zpci_dev;
 struct dentry;
-struct attribute_group;
 
 /**
  * enum zpci_caps_source - where the value in effect comes from
@@ -219,10 +218,7 @@ int zpci_caps_check_len(const char *what, struct clp_rsp_hdr *hdr, size_t size);
 /* Table type the hypervisor takes (pci_caps_table.c) */
 unsigned int zpci_caps_probe_table(struct zpci_dev *zdev);
 
-/* Report: sysfs and debugfs (pci_caps_report.c) */
-extern const struct attribute_group zpci_clp_attr_group;
-void zpci_caps_debugfs_init_device(struct zpci_dev *zdev, struct dentry *dir);
-void zpci_caps_debugfs_init(struct dentry *root);
+/* Group-cache counters, for debugfs pci/clp_groups (pci_caps_group.c) */
 void zpci_caps_group_stats(u64 *issued, u64 *saved, u64 *failed,
 			   unsigned int *cached);
 
