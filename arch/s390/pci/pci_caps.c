@@ -219,8 +219,9 @@ EXPORT_SYMBOL_IF_KUNIT(zpci_caps_refuse_dt);
  * @end: the last address the limit allows
  *
  * Cuts zdev->end_dma to @end if that is lower.  The source of edma in the
- * report becomes ZPCI_CAPS_SRC_LIMIT, unless edma already fell back: the
- * reported value was then impossible, which the report keeps saying.
+ * report becomes ZPCI_CAPS_SRC_LIMIT if the value was taken as reported;
+ * a fallback (the reported value was impossible) or an override keeps its
+ * source, which says more about the value.
  */
 void zpci_caps_limit_edma(struct zpci_dev *zdev, u64 end)
 {
@@ -229,7 +230,7 @@ void zpci_caps_limit_edma(struct zpci_dev *zdev, u64 end)
 	if (end >= zdev->end_dma)
 		return;
 	zdev->end_dma = end;
-	if (*source != ZPCI_CAPS_SRC_FALLBACK)
+	if (*source == ZPCI_CAPS_SRC_CLP)
 		*source = ZPCI_CAPS_SRC_LIMIT;
 }
 EXPORT_SYMBOL_IF_KUNIT(zpci_caps_limit_edma);

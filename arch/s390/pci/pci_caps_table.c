@@ -25,6 +25,7 @@
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/pci.h>
+#include <linux/sizes.h>
 #include <asm/pci.h>
 #include <asm/pci_caps.h>
 #include <asm/pci_debug.h>
@@ -86,8 +87,12 @@ static int caps_table_taken(struct zpci_dev *zdev, unsigned int dt)
 		if (cc == 2)	/* busy */
 			fsleep(1);
 	} while (cc == 2 && --tries);
-	if (!cc)
-		zpci_unregister_ioat(zdev, 0);
+	/* a table the machine may still use is never freed */
+	if (!cc && zpci_unregister_ioat(zdev, 0)) {
+		pr_err("fid %x: probe table of type %u could not be unregistered; its %lu KiB stay allocated\n",
+		       zdev->fid, dt, (PAGE_SIZE << order) / SZ_1K);
+		return -EIO;
+	}
 	free_pages((unsigned long)table, order);
 
 	zpci_dbg(3, "table fid:%x, dt:%u, cc:%d, status:%d\n", zdev->fid, dt,

@@ -25,7 +25,6 @@
 #define KMSG_COMPONENT "zpci"
 #define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
 
-#include <linux/compiler.h>
 #include <linux/fault-inject.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
@@ -52,9 +51,6 @@ static const char * const clp_fault_names[CLP_FAULT_NR] = {
 	[CLP_FAULT_RSP]		= "fail_zpci_clp_rsp",
 	[CLP_FAULT_SHORT]	= "fail_zpci_clp_short",
 };
-
-/* The request whose response is to be cut after it was issued */
-static void *clp_fault_short_rrb;
 
 static int __init clp_fault_cc3_setup(char *str)
 {
@@ -91,8 +87,9 @@ static struct clp_rsp_hdr *clp_fault_rsp(void *rrb)
  * zpci_clp_fault_before() - fail a CLP request instead of issuing it
  * @rrb: the request block about to be issued
  *
- * Return: -1 to issue the request, or the condition code to return
- * without issuing it.
+ * Return: the condition code to return without issuing the request,
+ * ZPCI_CLP_FAULT_CUT to issue it and then cut its response
+ * (zpci_clp_fault_cut()), or ZPCI_CLP_FAULT_NONE to issue it.
  */
 int zpci_clp_fault_before(void *rrb)
 {
@@ -103,7 +100,7 @@ int zpci_clp_fault_before(void *rrb)
 		if (should_fail(&clp_fault_attr[mode], 1))
 			break;
 	if (mode == CLP_FAULT_NR)
-		return -1;
+		return ZPCI_CLP_FAULT_NONE;
 
 	pr_info("CLP fault: command 0x%x: %s\n", req->cmd, clp_fault_names[mode]);
 	switch (mode) {
@@ -113,21 +110,21 @@ int zpci_clp_fault_before(void *rrb)
 		clp_fault_rsp(rrb)->rsp = CLP_RC_CMD;
 		return 0;
 	default:
-		WRITE_ONCE(clp_fault_short_rrb, rrb);
-		return -1;
+		return ZPCI_CLP_FAULT_CUT;
 	}
 }
 
 /**
- * zpci_clp_fault_after() - cut the response of a failed, issued request
+ * zpci_clp_fault_cut() - cut the response of an issued request to its header
  * @rrb: the request block, with its response
+ *
+ * For a request zpci_clp_fault_before() answered with ZPCI_CLP_FAULT_CUT
+ * and that completed (condition code 0): the caller keeps that answer, so
+ * concurrent requests do not mix their faults up.
  */
-void zpci_clp_fault_after(void *rrb)
+void zpci_clp_fault_cut(void *rrb)
 {
-	if (READ_ONCE(clp_fault_short_rrb) != rrb)
-		return;
 	clp_fault_rsp(rrb)->len = sizeof(struct clp_rsp_hdr);
-	WRITE_ONCE(clp_fault_short_rrb, NULL);
 }
 
 /**

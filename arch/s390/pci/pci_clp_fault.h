@@ -11,17 +11,21 @@
 
 struct dentry;
 
+/* zpci_clp_fault_before(): issue the request; issue it, then cut it */
+#define ZPCI_CLP_FAULT_NONE	(-1)
+#define ZPCI_CLP_FAULT_CUT	(-2)
+
 #ifdef CONFIG_FAIL_ZPCI_CLP
 int zpci_clp_fault_before(void *rrb);
-void zpci_clp_fault_after(void *rrb);
+void zpci_clp_fault_cut(void *rrb);
 void zpci_clp_fault_debugfs_init(struct dentry *root);
 #else
 static inline int zpci_clp_fault_before(void *rrb)
 {
-	return -1;
+	return ZPCI_CLP_FAULT_NONE;
 }
 
-static inline void zpci_clp_fault_after(void *rrb)
+static inline void zpci_clp_fault_cut(void *rrb)
 {
 }
 
