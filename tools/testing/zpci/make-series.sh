@@ -259,8 +259,12 @@ if [ "$SERIES_BUILD" != 0 ]; then
 	echo "series: building every commit (bzImage, -j$JOBS, nice 19, $KB)"
 	tb=$(date +%s)
 	i=0
+	n=$(g rev-list --count base..am)
+	. "$TOP/tools/testing/zpci/progress.sh"
+	progress_start series
 	for c in $(g rev-list --reverse base..am); do
 		i=$((i + 1))
+		progress_step "building commit $i of $n"
 		g checkout -q -f --detach "$c"
 		t0=$(date +%s)
 		log=$KB/build-$i.log
@@ -287,6 +291,7 @@ if [ "$SERIES_BUILD" != 0 ]; then
 				awk '!seen[$0]++ { print "      " $0 }' | head -n 20 || true
 		fi
 	done
+	progress_stop
 	nok=$(grep -c '^ok ' "$OUT/build.txt" || true)
 	build_summary="$nok of $i commits build ($(( $(date +%s) - tb ))s)"
 	echo "series: built at every commit: $build_summary (logs: $KB/build-N.log)"
