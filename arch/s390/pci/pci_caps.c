@@ -24,7 +24,6 @@
 #include <asm/pci_caps.h>
 #include <asm/pci_dma.h>
 #include <asm/pci_io.h>
-#include <asm/pci_store.h>
 
 /**
  * struct zpci_caps_field_info - how a field is named and printed

@@ -15,7 +15,8 @@
  * The limits are those of asm/pci_io.h, which defines them and then
  * includes this file (include asm/pci_io.h first): ZPCI_MAX_READ_SIZE (8)
  * is the longest single PCI load and store, ZPCI_BOUNDARY_SIZE (4 KiB) the
- * block a store block stays inside, and so also the longest store block.
+ * block a store block stays inside, and so also the longest store block;
+ * zpci_store_block_usable() there is the rule for a maxstbl.
  */
 #ifndef _ASM_S390_PCI_STORE_H
 #define _ASM_S390_PCI_STORE_H
@@ -26,23 +27,6 @@
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/types.h>
-
-/**
- * zpci_store_block_usable() - whether a maximum store-block length allows blocks
- * @maxstbl: maximum store-block length in effect for a function
- *
- * The one statement of the rule: the capability layer keeps a reported
- * maxstbl that passes it, and the copy routines check it again for the
- * value they are given.
- *
- * Return: true when @maxstbl permits a block store: a multiple of 8,
- * greater than 8 and at most 4096.  Any other value means single stores only.
- */
-static inline bool zpci_store_block_usable(unsigned int maxstbl)
-{
-	return maxstbl > ZPCI_MAX_READ_SIZE && maxstbl <= ZPCI_BOUNDARY_SIZE &&
-	       IS_ALIGNED(maxstbl, ZPCI_MAX_READ_SIZE);
-}
 
 /**
  * zpci_single_len() - length of the next single PCI load or store
