@@ -11,6 +11,9 @@
 #      commits; branch "series".  Fails when a tracked file under arch
 #      drivers include tools Documentation scripts is in no commit and not
 #      listed as the project's tooling (the QEMU harness: never mailed).
+#      A new file reads at each commit without what arrives later: the
+#      blocks of Kconfig options not defined yet, the prototypes of
+#      functions not defined yet (tools/testing/zpci/series_view.py).
 #   2. Every file the series adds is in the S390 PCI SUBSYSTEM entry of the
 #      series' MAINTAINERS (scripts/get_maintainer.pl --sections), and
 #      every F: line the series adds matches a file of the series.
@@ -168,6 +171,7 @@ export GIT_AUTHOR_DATE GIT_COMMITTER_DATE=$GIT_AUTHOR_DATE
 g am --abort >/dev/null 2>&1 || true
 g checkout -q -f -B series base
 g clean -q -fdx
+: > "$PLAN/added"
 nsteps=$(wc -l < "$PLAN/steps")
 echo "series: base $BASEVER, $nsteps commits"
 while read -r i kind name; do
@@ -179,11 +183,16 @@ while read -r i kind name; do
 		mkdir -p "$W/$(dirname "$f")"
 		cp "$f" "$W/$f"
 	done < "$PLAN/$i.files"
+	# every new file so far as it reads at this commit (series_view.py)
+	cat "$PLAN/$i.files" >> "$PLAN/added"
+	partial=$(python3 tools/testing/zpci/series_view.py "$W" $(cat "$PLAN/added"))
 	g add -A -f
 	g commit -q -F "$PLAN/$i.msg" || die "step $i ($name) changes nothing"
 	printf '  %2d %-42s %2d new files  %s\n' "$i" "$name" \
 		"$(grep -c . "$PLAN/$i.files")" "$(g log -1 --format=%s)"
+	[ -z "$partial" ] || echo "       without what arrives later:" $partial
 done < "$PLAN/steps"
+[ -z "$partial" ] || die "the last commit does not hold the final form of: $partial"
 
 # ---- MAINTAINERS covers every new file ------------------------------------
 added=$(g diff --name-only --diff-filter=A base series)
