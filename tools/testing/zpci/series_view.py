@@ -13,8 +13,10 @@ A commit before the end shows it without what arrives later:
     served it.
 
 Usage: series_view.py TREE FILE...  rewrites TREE/FILE from ./FILE for each
-FILE (paths relative to the kernel tree) and prints those that differ from
-their final form.
+C source or header FILE (paths relative to the kernel tree) and prints
+those that differ from their final form.  A conditional it cannot read
+(#elif after such an option, an expression of options not all defined)
+stops it with a message: make series fails rather than guess.
 """
 import os
 import re
@@ -22,7 +24,8 @@ import subprocess
 import sys
 
 COND = re.compile(r'#\s*(ifdef|ifndef|if)\s+(?:IS_ENABLED\(|defined\(?)?'
-                  r'(CONFIG_\w+)\)?\s*$')
+                  r'(CONFIG_\w+)\)?\s*(/\*.*\*/)?$')
+DIRECTIVE = re.compile(r'\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b')
 STUB = re.compile(r'static inline .*\b(\w+)\(')
 PROTO = re.compile(r'^[a-z][\w\s*]*?\b(\w+)\((?:[^;{}]*)\);$', re.S)
 DIRS = ['arch/s390', 'drivers/iommu', 'drivers/vfio/pci']
@@ -40,8 +43,9 @@ def defined_symbols(tree, text):
     """The CONFIG_ symbols the text tests that some Kconfig defines."""
     out = set()
     for sym in set(re.findall(r'CONFIG_(\w+)', text)):
+        name = sym[:-len('_MODULE')] if sym.endswith('_MODULE') else sym
         r = subprocess.run(['grep', '-rqE', '--include=Kconfig*',
-                            rf'^\s*(menu)?config\s+{sym}\s*$', '.'], cwd=tree)
+                            rf'^\s*(menu)?config\s+{name}\s*$', '.'], cwd=tree)
         if r.returncode == 0:
             out.add(f'CONFIG_{sym}')
     return out
@@ -54,17 +58,25 @@ def resolve_absent(lines, known, stubs):
     added to stubs.
     """
     out, stack = [], []         # stack: (absent?, keep this part?)
-    for line in lines:
-        m = COND.match(line.strip())
-        if line.lstrip().startswith('#if'):
+    for n, line in enumerate(lines, 1):
+        d = DIRECTIVE.match(line)
+        kind = d.group(1) if d else None
+        if kind in ('if', 'ifdef', 'ifndef'):
+            m = COND.match(line.strip())
             absent = bool(m) and m.group(2) not in known
+            if not m and set(re.findall(r'CONFIG_\w+', line)) - known:
+                sys.exit(f'series_view: line {n}: cannot read "{line.strip()}" '
+                         'without an option not defined yet')
             keep = not absent or m.group(1) == 'ifndef'
             stack.append((absent, keep))
             if absent:
                 continue
-        elif line.lstrip().startswith(('#else', '#endif')) and stack:
+        elif kind == 'elif' and stack and stack[-1][0]:
+            sys.exit(f'series_view: line {n}: #elif after an option not '
+                     'defined yet')
+        elif kind in ('else', 'endif') and stack:
             absent, keep = stack[-1]
-            if line.lstrip().startswith('#else'):
+            if kind == 'else':
                 stack[-1] = (absent, not keep if absent else keep)
             else:
                 stack.pop()
@@ -128,6 +140,8 @@ def drop_undefined(text, tree):
 
 def view(path, tree):
     text = open(path).read()
+    if not path.endswith(('.c', '.h')):
+        return text
     known = defined_symbols(tree, text)
     stubs = set()
     text = '\n'.join(resolve_absent(text.split('\n'), known, stubs))
