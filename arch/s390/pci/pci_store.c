@@ -175,7 +175,7 @@ static struct zpci_dev *zpci_iomem_zdev(const volatile void __iomem *addr)
  * Return: the maxstbl in effect of the function that @addr belongs to;
  * ZPCI_MAX_READ_SIZE (single stores) if none is found.
  */
-unsigned int zpci_iomem_maxstbl(const volatile void __iomem *addr)
+static unsigned int zpci_iomem_maxstbl(const volatile void __iomem *addr)
 {
 	struct zpci_dev *zdev;
 
@@ -184,7 +184,6 @@ unsigned int zpci_iomem_maxstbl(const volatile void __iomem *addr)
 	zdev = zpci_iomem_zdev(addr);
 	return zdev ? READ_ONCE(zdev->maxstbl) : ZPCI_MAX_READ_SIZE;
 }
-EXPORT_SYMBOL_GPL(zpci_iomem_maxstbl);
 
 static void zpci_count_store(struct zpci_dev *zdev, u64 pci, unsigned long size)
 {

@@ -65,9 +65,11 @@ static inline unsigned long zpci_store_len(u64 pci, u64 mem, unsigned long len,
 	unsigned long size, room;
 
 	if (len > ZPCI_MAX_READ_SIZE && zpci_store_block_usable(maxstbl) &&
-	    IS_ALIGNED(pci, 8) && IS_ALIGNED(mem, 8)) {
+	    IS_ALIGNED(pci, ZPCI_MAX_READ_SIZE) &&
+	    IS_ALIGNED(mem, ZPCI_MAX_READ_SIZE)) {
 		room = ZPCI_BOUNDARY_SIZE - (pci & ZPCI_BOUNDARY_MASK);
-		size = ALIGN_DOWN(min3(len, (unsigned long)maxstbl, room), 8);
+		size = ALIGN_DOWN(min3(len, (unsigned long)maxstbl, room),
+				  ZPCI_MAX_READ_SIZE);
 		if (size > ZPCI_MAX_READ_SIZE)
 			return size;
 	}
@@ -121,7 +123,6 @@ int zpci_memcpy_toio(volatile void __iomem *dst, const void *src,
 		     unsigned long n);
 int zpci_memcpy_fromio(void *dst, const volatile void __iomem *src,
 		       unsigned long n);
-unsigned int zpci_iomem_maxstbl(const volatile void __iomem *addr);
 unsigned int zpci_store_mio_maxstbl(u64 mio_addr);
 void zpci_store_add_function(struct zpci_dev *zdev);
 void zpci_store_del_function(struct zpci_dev *zdev);
