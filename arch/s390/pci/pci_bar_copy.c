@@ -65,6 +65,7 @@ static int bar_copy_do(struct zpci_dev *zdev, bool to, int bar, u64 offset,
 {
 	struct pci_dev *pdev;
 	void __iomem *io;
+	u64 size;
 	int rc;
 
 	pdev = pci_get_slot(zdev->zbus->bus, zdev->devfn);
@@ -75,8 +76,9 @@ static int bar_copy_do(struct zpci_dev *zdev, bool to, int bar, u64 offset,
 	if (pdev->dev.driver)
 		goto out;
 	rc = -EINVAL;
+	size = pci_resource_len(pdev, bar);
 	if (!(pci_resource_flags(pdev, bar) & IORESOURCE_MEM) ||
-	    offset + len > pci_resource_len(pdev, bar))
+	    offset >= size || len > size - offset)
 		goto out;
 	rc = -ENOMEM;
 	io = pci_iomap(pdev, bar, 0);
