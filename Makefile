@@ -15,22 +15,38 @@
 #                 KASAN kernel
 #   make series   git format-patch series + cover letter in build/series/out,
 #                 checked with git am and built at every commit (SERIES_BUILD=0: not built)
+#
+# BASE=6.12 (default) or BASE=7.2 selects the base kernel and its QEMU for
+# deps, prepare, kernel, stock, initramfs and run (tools/testing/zpci/base.sh);
+# test, check, series and bench are 6.12 only so far.
 
 ZPCI      := tools/testing/zpci
+BASE      ?= 6.12
+export BASE
+# BTAG: "" for 6.12, "72" for 7.2 (build/kbuild/zpci72-test); the paths of base.sh.
+BASEVARS  := $(shell BASE='$(BASE)' bash -c '. $(ZPCI)/base.sh && echo "x$$BASE_TAG $$BASE_VERFILE $$ZPCI_TREE $$RESULTS_DIR"')
+ifeq ($(words $(BASEVARS)),4)
+BTAG      := $(patsubst x%,%,$(word 1,$(BASEVARS)))
+VERFILE   := $(word 2,$(BASEVARS))
+TREE      := $(word 3,$(BASEVARS))
+RESDIR    := $(word 4,$(BASEVARS))
+else
+$(error BASE=$(BASE): 6.12 or 7.2)
+endif
 VARIANT   ?= test
 PROFILE   ?= default
 REPORT    ?= table
-KBUILD    := build/kbuild/zpci-$(VARIANT)
+KBUILD    := build/kbuild/zpci$(BTAG)-$(VARIANT)
 BZIMAGE   := $(KBUILD)/arch/s390/boot/bzImage
-STOCK     := build/kbuild/stock-$(VARIANT)/arch/s390/boot/bzImage
+STOCK     := build/kbuild/stock$(BTAG)-$(VARIANT)/arch/s390/boot/bzImage
 
 .PHONY: all deps prepare kernel stock initramfs run shell test check hostile soak series bench clean
 
 all: kernel
-	@echo "base version:  $$(cat build/base-version)"
-	@echo "patched tree:  build/src/zpci"
+	@echo "base version:  $$(cat $(VERFILE))"
+	@echo "patched tree:  $(TREE)"
 	@echo "kernel image:  $(BZIMAGE) (config: $(KBUILD)/.config)"
-	@echo "results:       build/results/"
+	@echo "results:       $(RESDIR)/"
 
 deps:
 	@bash $(ZPCI)/install-deps.sh
@@ -69,7 +85,7 @@ hostile: initramfs
 # The full hot-plug soak: 100 cycles under load on the KASAN kernel.
 soak:
 	@$(MAKE) --no-print-directory initramfs VARIANT=kasan
-	@python3 $(ZPCI)/zpci_run.py --kernel build/kbuild/zpci-kasan/arch/s390/boot/bzImage \
+	@python3 $(ZPCI)/zpci_run.py --kernel build/kbuild/zpci$(BTAG)-kasan/arch/s390/boot/bzImage \
 		--kernel-name kasan soak-full
 
 series: prepare
@@ -82,4 +98,5 @@ bench: prepare
 
 clean:
 	rm -rf build/kbuild build/src build/results build/initramfs build/initramfs.cpio.gz build/bench \
+		build/results-7.2 build/initramfs72 build/initramfs-7.2.cpio.gz \
 		build/series/kbuild build/series/out

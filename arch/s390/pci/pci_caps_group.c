@@ -19,6 +19,7 @@
 
 #include <linux/kernel.h>
 #include <linux/mutex.h>
+#include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/pci.h>

@@ -6,16 +6,18 @@
 #   VARIANT  guest (guest essentials), test (+ KUnit, kmemleak, lockdep)
 #            or kasan (test + KASAN)
 # Both kinds use the same fragments from arch/s390/configs/ of this
-# repository, so they compare like with like.  Output: build/kbuild/KIND-VARIANT.
+# repository, so they compare like with like.  Output: build/kbuild/KIND-VARIANT,
+# for BASE=7.2 build/kbuild/KIND72-VARIANT (base.sh).
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$TOP"
+. tools/testing/zpci/base.sh
 KIND=${1:?kind}
 VARIANT=${2:?variant}
 case "$KIND" in
-stock) SRC=build/base/linux-source-6.12 ;;
-zpci) SRC=build/src/zpci ;;
+stock) SRC=$BASE_SRC ;;
+zpci) SRC=$ZPCI_TREE ;;
 *) echo "build: unknown kind $KIND" >&2; exit 1 ;;
 esac
 FRAGS="arch/s390/configs/zpci_guest.config"
@@ -25,7 +27,7 @@ test) FRAGS="$FRAGS arch/s390/configs/zpci_test.config" ;;
 kasan) FRAGS="$FRAGS arch/s390/configs/zpci_test.config arch/s390/configs/zpci_kasan.config" ;;
 *) echo "build: unknown variant $VARIANT" >&2; exit 1 ;;
 esac
-OUT=$TOP/build/kbuild/$KIND-$VARIANT
+OUT=$TOP/build/kbuild/$KIND$BASE_TAG-$VARIANT
 mkdir -p "$OUT"
 export ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-
 CC="${CROSS_COMPILE}gcc"
@@ -34,7 +36,7 @@ export CCACHE_DIR=${CCACHE_DIR:-$TOP/build/ccache}
 export CCACHE_BASEDIR=$TOP
 JOBS=${JOBS:-$(nproc)}
 
-echo "build: $KIND-$VARIANT kernel, base $(cat build/base-version) ($SRC -> $OUT)"
+echo "build: $KIND$BASE_TAG-$VARIANT kernel, base $(cat "$BASE_VERFILE") ($SRC -> $OUT)"
 abs_frags=""
 for f in $FRAGS; do abs_frags="$abs_frags $TOP/$f"; done
 # Regenerate .config only when a fragment changed.
@@ -70,7 +72,7 @@ kmake() {
 	while IFS= read -r line; do
 		[[ $line == "  "[A-Z]* ]] || continue
 		n=$((n + 1))
-		msg="build: $KIND-$VARIANT $((SECONDS - start))s, $n steps: ${line#  }"
+		msg="build: $KIND$BASE_TAG-$VARIANT $((SECONDS - start))s, $n steps: ${line#  }"
 		if [ $tty = 1 ]; then
 			printf '\r\033[K%s' "${msg:0:cols-1}"
 		elif [ $((SECONDS - last)) -ge 30 ]; then
@@ -81,7 +83,7 @@ kmake() {
 	[ $tty = 0 ] || printf '\r\033[K'
 	[ $rc = 0 ] && return
 	tail -n 40 "$OUT/$2" >&2
-	echo "build: FAILED $KIND-$VARIANT (full log: $OUT/$2)" >&2
+	echo "build: FAILED $KIND$BASE_TAG-$VARIANT (full log: $OUT/$2)" >&2
 	exit 1
 }
 start=$SECONDS
@@ -89,9 +91,9 @@ start=$SECONDS
 if [ -n "${CONFIGURE_ONLY:-}" ]; then
 	# Configuration and generated headers only (enough for sparse C=2).
 	kmake prepare prepare.log
-	echo "build: $KIND-$VARIANT configured and prepared in $OUT"
+	echo "build: $KIND$BASE_TAG-$VARIANT configured and prepared in $OUT"
 	exit 0
 fi
 kmake bzImage build.log
 grep -i 'warning:' "$OUT/build.log" >&2 || true
-echo "build: $KIND-$VARIANT done in $((SECONDS - start))s: $OUT/arch/s390/boot/bzImage"
+echo "build: $KIND$BASE_TAG-$VARIANT done in $((SECONDS - start))s: $OUT/arch/s390/boot/bzImage"

@@ -38,7 +38,9 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$TOP"
 RES=${1:-}
-BASE=build/base/linux-source-6.12
+STOCK_SRC=build/base/linux-source-6.12
+# 6.12 only so far (README, "Two bases").
+[ "${BASE:-6.12}" = 6.12 ] || { echo "check: BASE=$BASE: 6.12 only so far" >&2; exit 1; }
 TREE=build/src/zpci
 VARIANT=${VARIANT:-test}
 ALLOW=tools/testing/zpci/checkpatch-allow.txt
@@ -99,7 +101,7 @@ fi
 progress_step kernel-doc
 kd=$(for f in $new_code; do
 	case "$f" in tools/*) continue ;; esac
-	perl $BASE/scripts/kernel-doc -none -Wall "$f" 2>&1
+	perl $STOCK_SRC/scripts/kernel-doc -none -Wall "$f" 2>&1
 done)
 if [ -z "$kd" ]; then
 	record PASS kernel-doc "-Wall on $(echo "$new_code" | grep -cv '^tools/') new kernel files: 0 warnings"
@@ -134,7 +136,7 @@ else
 	CONFIGURE_ONLY=1 bash tools/testing/zpci/build-kernel.sh stock "$VARIANT" > "$OUT/stock-prepare.log" 2>&1 ||
 		{ tail "$OUT/stock-prepare.log"; record FAIL sparse "stock tree could not be prepared"; }
 	sparse_run "$TREE" "build/kbuild/zpci-$VARIANT" $touched > "$OUT/sparse-zpci.txt"
-	sparse_run "$BASE" "build/kbuild/stock-$VARIANT" $touched > "$OUT/sparse-stock.txt"
+	sparse_run "$STOCK_SRC" "build/kbuild/stock-$VARIANT" $touched > "$OUT/sparse-stock.txt"
 	new=$(comm -23 "$OUT/sparse-zpci.txt" "$OUT/sparse-stock.txt")
 	counts="stock $(grep -c . "$OUT/sparse-stock.txt"), ours $(grep -c . "$OUT/sparse-zpci.txt") warnings on $(echo $touched | wc -w) files"
 	if [ -z "$new" ]; then
@@ -149,7 +151,7 @@ fi
 progress_step "coccicheck, ours and stock"
 cocci_run() { # SRC: one line per finding, "file: message" without line numbers
 	# the kernel's own rules (those of the base; ours runs in cocci-test.sh)
-	(cd "$1" && for rule in $(cd "$TOP/$BASE" && ls scripts/coccinelle/*/*.cocci); do
+	(cd "$1" && for rule in $(cd "$TOP/$STOCK_SRC" && ls scripts/coccinelle/*/*.cocci); do
 		# shellcheck disable=SC2046
 		timeout 300 spatch -D report --very-quiet --no-show-diff --no-includes \
 			--include-headers -I arch/s390/include -I include \
@@ -162,9 +164,9 @@ if ! command -v spatch >/dev/null; then
 	record FAIL coccicheck "spatch is not installed (install-deps.sh installs coccinelle)"
 else
 	cocci_run "$TREE" > "$OUT/cocci-zpci.txt"
-	cocci_run "$BASE" > "$OUT/cocci-stock.txt"
+	cocci_run "$STOCK_SRC" > "$OUT/cocci-stock.txt"
 	new=$(comm -23 "$OUT/cocci-zpci.txt" "$OUT/cocci-stock.txt")
-	counts="stock $(grep -c . "$OUT/cocci-stock.txt"), ours $(grep -c . "$OUT/cocci-zpci.txt") findings, $(ls "$BASE"/scripts/coccinelle/*/*.cocci | wc -l) rules"
+	counts="stock $(grep -c . "$OUT/cocci-stock.txt"), ours $(grep -c . "$OUT/cocci-zpci.txt") findings, $(ls "$STOCK_SRC"/scripts/coccinelle/*/*.cocci | wc -l) rules"
 	if [ -z "$new" ]; then
 		record PASS coccicheck "$counts, none new"
 	else
@@ -209,7 +211,7 @@ elif [ -z "$docdirs" ]; then
 else
 	t0=$(date +%s)
 	docs_run "$TREE" zpci > "$OUT/htmldocs-zpci.txt"
-	docs_run "$BASE" stock > "$OUT/htmldocs-stock.txt"
+	docs_run "$STOCK_SRC" stock > "$OUT/htmldocs-stock.txt"
 	new=$(comm -23 "$OUT/htmldocs-zpci.txt" "$OUT/htmldocs-stock.txt")
 	counts="SPHINXDIRS=$docdirs: stock $(grep -c . "$OUT/htmldocs-stock.txt"),"
 	counts="$counts ours $(grep -c . "$OUT/htmldocs-zpci.txt") warnings"
@@ -270,7 +272,7 @@ else
 			sed "s|$1/||g" | sort -u
 	}
 	validate "$TREE" > "$OUT/abi-validate-zpci.txt"
-	validate "$BASE" > "$OUT/abi-validate-stock.txt"
+	validate "$STOCK_SRC" > "$OUT/abi-validate-stock.txt"
 	vnew=$(comm -23 "$OUT/abi-validate-zpci.txt" "$OUT/abi-validate-stock.txt")
 	# The reST build: a srctree with only our entries, the kernel's extension.
 	D=$TOP/$OUT/abi-rest

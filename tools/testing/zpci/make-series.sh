@@ -37,7 +37,9 @@ set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$TOP"
-BASE=$TOP/build/base/linux-source-6.12
+STOCK_SRC=$TOP/build/base/linux-source-6.12
+# 6.12 only so far (README, "Two bases").
+[ "${BASE:-6.12}" = 6.12 ] || { echo "make-series: BASE=$BASE: 6.12 only so far" >&2; exit 1; }
 S=$TOP/build/series
 W=$S/linux
 KB=$S/kbuild
@@ -50,8 +52,8 @@ JOBS=${JOBS:-$(nproc)}
 t_start=$(date +%s)
 
 die() { echo "series: ERROR: $*" >&2; exit 1; }
-[ -f "$BASE/Makefile" ] || die "no pristine base in $BASE: run make prepare first"
-BASEVER=$(cat build/base-version 2>/dev/null || make -s -C "$BASE" kernelversion)
+[ -f "$STOCK_SRC/Makefile" ] || die "no pristine base in $STOCK_SRC: run make prepare first"
+BASEVER=$(cat build/base-version 2>/dev/null || make -s -C "$STOCK_SRC" kernelversion)
 
 mkdir -p "$S"
 exec 8>"$S/.lock"
@@ -154,7 +156,7 @@ if [ "$(g tag -l "base-$BASEVER" 2>/dev/null)" != "base-$BASEVER" ]; then
 	t0=$(date +%s)
 	rm -rf "$W" "$KB"
 	mkdir -p "$W"
-	cp -a "$BASE/." "$W/"
+	cp -a "$STOCK_SRC/." "$W/"
 	git -C "$W" init -q -b pristine
 	g add -A -f .
 	GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' GIT_COMMITTER_DATE='2000-01-01T00:00:00Z' \

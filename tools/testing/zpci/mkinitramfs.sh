@@ -2,16 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkinitramfs.sh KBUILD_DIR
-# Build build/initramfs.cpio.gz: busybox-static (s390x), the guest init,
+# Build build/initramfs.cpio.gz (BASE=7.2: build/initramfs-7.2.cpio.gz, from
+# build/src/zpci72): busybox-static (s390x), the guest init,
 # the report script and this project's kselftests, cross-built statically
 # against the UAPI headers of the kernel built in KBUILD_DIR.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$TOP"
+. tools/testing/zpci/base.sh
 KBUILD=$(cd "${1:?kernel build dir}" && pwd)
-TREE=$TOP/build/src/zpci
-OUT=$TOP/build/initramfs
+TREE=$TOP/$ZPCI_TREE
+OUT=$TOP/build/initramfs$BASE_TAG
 BUSYBOX=$TOP/build/busybox-s390x/bin/busybox
 export ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-
 
@@ -35,6 +37,6 @@ for p in "$OUT"/selftests/*; do
 	[ -x "$p" ] && [ -f "$p" ] && cp "$p" "$OUT/root/tests/"
 done
 (cd "$OUT/root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet --owner 0:0) |
-	gzip -9 > "$TOP/build/initramfs.cpio.gz.tmp"
-mv "$TOP/build/initramfs.cpio.gz.tmp" "$TOP/build/initramfs.cpio.gz"
-echo "initramfs: build/initramfs.cpio.gz ($(du -k build/initramfs.cpio.gz | cut -f1) KiB; tests: $(ls "$OUT/root/tests" | tr '\n' ' '))"
+	gzip -9 > "$TOP/$INITRD.tmp"
+mv "$TOP/$INITRD.tmp" "$TOP/$INITRD"
+echo "initramfs: $INITRD ($(du -k "$INITRD" | cut -f1) KiB; tests: $(ls "$OUT/root/tests" | tr '\n' ' '))"

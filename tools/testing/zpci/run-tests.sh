@@ -9,6 +9,8 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$TOP"
 BZIMAGE=${1:?bzImage}
+# 6.12 only so far (README, "Two bases").
+[ "${BASE:-6.12}" = 6.12 ] || { echo "run-tests: BASE=$BASE: 6.12 only so far" >&2; exit 1; }
 RES=build/results/summary.txt
 mkdir -p build/results
 : > "$RES"

@@ -337,11 +337,15 @@ class Boot:
     def qemu_cmd(self, initrd, qmp_path):
         p = self.p
         kvm = os.uname().machine == 's390x' and os.access('/dev/kvm', os.W_OK)
-        cmd = ['qemu-system-s390x', '-M', 's390-ccw-virtio',
+        cmd = [BASE['qemu'], '-M', 's390-ccw-virtio',
                '-cpu', 'host' if kvm else 'qemu', '-smp', str(p.cpus),
                '-m', str(p.memory), '-nographic', '-no-reboot', '-nic', 'none',
                '-kernel', self.kernel, '-initrd', initrd,
                '-qmp', f'unix:{qmp_path},server=on,wait=off']
+        if BASE['qemu_data']:
+            # An unpacked QEMU: its own firmware, and no audio backend (it
+            # would try the modules of the system's QEMU).
+            cmd += ['-L', BASE['qemu_data'], '-audio', 'none']
         if kvm:
             cmd += ['-enable-kvm']
         append = 'panic=-1 oops=panic kunit.enable=' + ('1 ' if p.kunit else '0 ')
@@ -383,7 +387,7 @@ class Boot:
         qmp_path = os.path.join(tempfile.mkdtemp(prefix='zpci-qmp-'), 'qmp.sock')
         cmd = self.qemu_cmd(initrd, qmp_path)
         with open(os.path.join(self.rundir, 'qemu-cmdline'), 'w') as f:
-            f.write(' '.join(cmd) + '\n')
+            f.write(f'# {qemu_version()}, base {base_version()}\n' + ' '.join(cmd) + '\n')
         log(f'==> boot {nth}{p.name} ({self.kname}): {len(p.functions)} functions, '
             f'{p.memory} MiB, {p.cpus} cpus, tests: {" ".join(p.tests) or "-"}')
         start = time.time()
@@ -407,7 +411,8 @@ class Boot:
         timer.start()
         consolelog = open(os.path.join(self.rundir, 'console.log'), 'w')
         consolelog.write(f'# zpci-clp profile {p.name} kernel {self.kname} '
-                         f'base {base_version()}\n# {" ".join(cmd)}\n')
+                         f'base {base_version()} qemu {qemu_version()}\n'
+                         f'# {" ".join(cmd)}\n')
         tstart, now, stop = None, ['booting'], threading.Event()
 
         def tick():  # every second on a terminal, every 30 s otherwise
@@ -440,7 +445,8 @@ class Boot:
         elapsed = time.time() - start
         self.collect(killed.is_set(), elapsed)
         with open(os.path.join(self.rundir, 'results.txt'), 'w') as f:
-            f.write(f'# base {base_version()} profile {p.name} kernel {self.kname}\n')
+            f.write(f'# base {base_version()} profile {p.name} kernel {self.kname} '
+                    f'qemu {qemu_version()}\n')
             for st, name, detail in self.results:
                 f.write(f'{st} {name} {detail}\n')
         if self.report:
@@ -600,12 +606,42 @@ def clp_table(report, profile, console, width):
     return out + [textwrap.fill(m, width - 1, subsequent_indent='    ') for m in notes]
 
 
+# The base and its emulator (tools/testing/zpci/base.sh; BASE=6.12 or 7.2).
+BASE = {}
+
+
+def set_base(name):
+    keys = ('BASE_VERFILE', 'QEMU_BIN', 'QEMU_DATA', 'RESULTS_DIR', 'INITRD')
+    out = subprocess.run(['bash', '-c', '. tools/testing/zpci/base.sh && printf "%s\\n" '
+                          + ' '.join(f'"${k}"' for k in keys)],
+                         cwd=TOP, env=dict(os.environ, BASE=name), check=True,
+                         capture_output=True, text=True).stdout.split('\n')
+    v = dict(zip(keys, out))
+    path = lambda x: os.path.join(TOP, x) if x else ''  # noqa: E731
+    BASE.update(name=name, verfile=path(v['BASE_VERFILE']),
+                qemu=path(v['QEMU_BIN']) if '/' in v['QEMU_BIN'] else v['QEMU_BIN'],
+                qemu_data=path(v['QEMU_DATA']), resdir=path(v['RESULTS_DIR']),
+                initrd=path(v['INITRD']))
+
+
 def base_version():
     try:
-        with open(os.path.join(TOP, 'build/base-version')) as f:
+        with open(BASE['verfile']) as f:
             return f.read().strip()
     except OSError:
         return 'unknown'
+
+
+def qemu_version():
+    """The emulator's version line, as every result file records it."""
+    if 'qemu_version' not in BASE:
+        try:
+            out = subprocess.run([BASE['qemu'], '--version'], capture_output=True,
+                                 text=True, check=True).stdout
+            BASE['qemu_version'] = out.splitlines()[0].strip()
+        except (OSError, subprocess.CalledProcessError, IndexError):
+            BASE['qemu_version'] = f'{BASE["qemu"]}: version unknown'
+    return BASE['qemu_version']
 
 
 def main():
@@ -615,9 +651,14 @@ def main():
                     help='profile names (NAME.VARIANT: one variant) or .ini paths')
     ap.add_argument('--kernel', required=True, help='bzImage to boot')
     ap.add_argument('--kernel-name', default='zpci', help='label for results')
-    ap.add_argument('--initrd', default=os.path.join(TOP, 'build/initramfs.cpio.gz'))
+    ap.add_argument('--base', default=os.environ.get('BASE') or '6.12', choices=('6.12', '7.2'),
+                    help='the base the kernel was built on: its QEMU (7.2: QEMU 10 '
+                         'of build/qemu-10), version file, initrd and results (default: '
+                         '$BASE, else 6.12)')
+    ap.add_argument('--initrd', help='default: build/initramfs.cpio.gz '
+                    '(7.2: build/initramfs-7.2.cpio.gz)')
     ap.add_argument('--results', help='append PASS/FAIL/SKIP lines to this file')
-    ap.add_argument('--resdir', default=os.path.join(TOP, 'build/results'))
+    ap.add_argument('--resdir', help='default: build/results (7.2: build/results-7.2)')
     ap.add_argument('--append', default='', help='extra kernel arguments')
     ap.add_argument('--shell', action='store_true', help='interactive shell, no tests')
     ap.add_argument('--tests', help='override the profile\'s test list')
@@ -625,6 +666,11 @@ def main():
                     help='run zpci_report first and end with its table '
                          '(full: and every field of it as the guest printed it)')
     args = ap.parse_args()
+    set_base(args.base)
+    args.initrd = args.initrd or BASE['initrd']
+    args.resdir = args.resdir or BASE['resdir']
+    if BASE['qemu_data'] and not os.access(BASE['qemu'], os.X_OK):
+        sys.exit(f'{BASE["qemu"]} missing: BASE={args.base} make deps')
 
     profiles = []
     for name in args.profiles:

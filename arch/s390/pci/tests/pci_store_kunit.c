@@ -10,6 +10,7 @@
 #include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/math.h>
+#include <linux/pci.h>
 #include <asm/pci.h>
 #include <asm/pci_io.h>
 #include <asm/pci_store.h>

@@ -40,7 +40,9 @@ cd "$TOP"
 HERE=tools/testing/zpci/bench
 BENCH=build/bench
 PATCH=$HERE/count-intercepts.patch
-BASE=build/base/linux-source-6.12
+STOCK_SRC=build/base/linux-source-6.12
+# 6.12 only so far (README, "Two bases").
+[ "${BASE:-6.12}" = 6.12 ] || { echo "bench: BASE=$BASE: 6.12 only so far" >&2; exit 1; }
 TREE=build/src/zpci
 REPS=${BENCH_REPS:-7}
 FRAGS=${BENCH_FRAGS:-arch/s390/configs/zpci_guest.config}
@@ -78,9 +80,9 @@ snapshot() {
 }
 
 step_trees() {
-	[ -f "$BASE/Makefile" ] || { echo "bench: $BASE missing: run make prepare" >&2; exit 1; }
+	[ -f "$STOCK_SRC/Makefile" ] || { echo "bench: $STOCK_SRC missing: run make prepare" >&2; exit 1; }
 	[ -f "$TREE/Makefile" ] || { echo "bench: $TREE missing: run make prepare" >&2; exit 1; }
-	snapshot "$BASE" "$BENCH/src-stock"
+	snapshot "$STOCK_SRC" "$BENCH/src-stock"
 	snapshot "$TREE" "$BENCH/src-zpci"
 }
 
@@ -138,7 +140,7 @@ step_initrd() {
 	install -m 755 "$HERE/guest/bench_guest" "$root/tests/"
 	for t in bench_dma bench_blk; do
 		${CROSS_COMPILE}gcc $cflags \
-			-iquote "$BASE/include/linux" \
+			-iquote "$STOCK_SRC/include/linux" \
 			-iquote tools/testing/selftests/drivers/s390x/zpci \
 			-o "$root/tests/$t" "$HERE/$t.c"
 	done
