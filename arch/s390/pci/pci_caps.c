@@ -669,6 +669,189 @@ u64 zpci_caps_in_effect(const struct zpci_dev *zdev, enum zpci_caps_field field)
 EXPORT_SYMBOL_IF_KUNIT(zpci_caps_in_effect);
 
 /**
+ * zpci_caps_fallback_expected() - whether a fallback is one a hypervisor
+ *	may legitimately cause
+ * @field: the field
+ * @v: its decoded value, source ZPCI_CAPS_SRC_FALLBACK
+ *
+ * Expected: a value not reported (dasm 0, mui 0), a well-formed value
+ * beyond what the guest builds (edma beyond the table limit or the mask,
+ * no designation type the guest builds) and an unknown version, kept.
+ * Every other fallback replaces a value that cannot be right.
+ *
+ * Return: true if the fallback is expected, false if the reported value
+ * was impossible.
+ */
+bool zpci_caps_fallback_expected(enum zpci_caps_field field,
+				 const struct zpci_caps_value *v)
+{
+	switch (field) {
+	case ZPCI_CAPS_EDMA:
+		return v->reported == U64_MAX ||
+		       IS_ALIGNED(v->reported + 1, PAGE_SIZE);
+	case ZPCI_CAPS_DASM:
+	case ZPCI_CAPS_MUI:
+		return !v->reported;
+	case ZPCI_CAPS_DTSM:
+	case ZPCI_CAPS_VERSION:
+		return true;
+	default:
+		return false;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_fallback_expected);
+
+/**
+ * zpci_caps_fallback_str() - one fallback as the messages show it
+ * @buf: where the text goes
+ * @size: size of @buf
+ * @field: the field
+ * @v: its decoded value
+ *
+ * The text starts with a space: " edma 0x1ffffffffffffff->0x3ffffffffff",
+ * " maxstbl 7->8", or " version 0 (unknown)" for a value kept.
+ *
+ * Return: the number of characters written, as scnprintf().
+ */
+int zpci_caps_fallback_str(char *buf, size_t size, enum zpci_caps_field field,
+			   const struct zpci_caps_value *v)
+{
+	const char *name = zpci_caps_field_name(field);
+
+	/* a kept value (version) only makes a derived value fall back */
+	if (v->reported == v->effective)
+		return scnprintf(buf, size, " %s %llu (unknown)", name,
+				 v->reported);
+	if (zpci_caps_field_is_hex(field))
+		return scnprintf(buf, size, " %s 0x%llx->0x%llx", name,
+				 v->reported, v->effective);
+	return scnprintf(buf, size, " %s %llu->%llu", name, v->reported,
+			 v->effective);
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_fallback_str);
+
+/**
+ * caps_seen_find() - the entry of an outcome already printed
+ * @seen: the outcomes printed so far
+ * @field: the field
+ * @v: its decoded value
+ * @group: pfgid, or ZPCI_CAPS_ANY_GROUP for a query-function field
+ *
+ * Return: the entry, or NULL if the outcome is new.
+ */
+static struct zpci_caps_seen_entry *
+caps_seen_find(struct zpci_caps_seen *seen, enum zpci_caps_field field,
+	       const struct zpci_caps_value *v, u16 group)
+{
+	unsigned int i;
+
+	for (i = 0; i < seen->nr; i++) {
+		struct zpci_caps_seen_entry *e = &seen->entry[i];
+
+		if (e->field == field && e->group == group &&
+		    e->reported == v->reported && e->effective == v->effective)
+			return e;
+	}
+	return NULL;
+}
+
+/**
+ * zpci_caps_quiet() - the fallbacks of a function already printed
+ * @seen: the outcomes printed so far; updated
+ * @caps: the function's decoded capabilities
+ *
+ * An expected fallback (zpci_caps_fallback_expected()) is printed once:
+ * a query-group field once per group, a query-function field once for
+ * all functions; a later function with the same field, reported and used
+ * value only counts it for the summary (zpci_caps_seen_summary()).  An
+ * outcome is remembered when it is first met; once @seen is full, new
+ * outcomes are printed every time.  Impossible values are never quiet.
+ *
+ * Return: mask of BIT(&enum zpci_caps_field) of the fallbacks to leave out
+ * of the function's message.
+ */
+unsigned long zpci_caps_quiet(struct zpci_caps_seen *seen,
+			      const struct zpci_caps *caps)
+{
+	u16 pfgid = zpci_caps_get(caps, ZPCI_CAPS_PFGID);
+	unsigned long quiet = 0;
+	int i;
+
+	for (i = 0; i < ZPCI_CAPS_NR_FIELDS; i++) {
+		const struct zpci_caps_value *v = &caps->val[i];
+		struct zpci_caps_seen_entry *e;
+		u16 group;
+
+		if (v->source != ZPCI_CAPS_SRC_FALLBACK ||
+		    !zpci_caps_fallback_expected(i, v))
+			continue;
+		group = (i >= ZPCI_CAPS_DASM && i <= ZPCI_CAPS_VERSION) ?
+			pfgid : ZPCI_CAPS_ANY_GROUP;
+		e = caps_seen_find(seen, i, v, group);
+		if (e) {
+			e->repeats++;
+			quiet |= BIT(i);
+		} else if (seen->nr < ZPCI_CAPS_NR_SEEN) {
+			seen->entry[seen->nr++] = (struct zpci_caps_seen_entry) {
+				.reported = v->reported,
+				.effective = v->effective,
+				.group = group,
+				.field = i,
+			};
+		}
+	}
+	if (quiet)
+		seen->functions++;
+	return quiet;
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_quiet);
+
+/**
+ * zpci_caps_seen_summary() - the fallbacks left out since the last summary
+ * @seen: the outcomes printed so far; their counts are reset
+ * @buf: the text: each outcome left out, as zpci_caps_fallback_str() has
+ *	it, and " xN" for N functions; " ..." if @buf is too short for all
+ * @size: size of @buf
+ *
+ * Return: the number of functions with a fallback left out, 0 if none
+ * (@buf is then empty).
+ */
+unsigned int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
+				    size_t size)
+{
+	/* what one outcome can need: " bar0_size <u64>-><u64> x<u32>" */
+	const size_t most = sizeof(" bar0_size -> x") - 1 + 2 * 20 + 10;
+	unsigned int i, functions = seen->functions;
+	struct zpci_caps_value v = {};
+	bool cut = false;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < seen->nr; i++) {
+		struct zpci_caps_seen_entry *e = &seen->entry[i];
+
+		if (!e->repeats)
+			continue;
+		if (len + most >= size) {
+			if (!cut)
+				len += scnprintf(buf + len, size - len, " ...");
+			cut = true;
+		} else {
+			v.reported = e->reported;
+			v.effective = e->effective;
+			len += zpci_caps_fallback_str(buf + len, size - len,
+						      e->field, &v);
+			len += scnprintf(buf + len, size - len, " x%u",
+					 e->repeats);
+		}
+		e->repeats = 0;
+	}
+	seen->functions = 0;
+	return functions;
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_seen_summary);
+
+/**
  * zpci_caps_list_entries() - number of entries in a list-PCI response
  * @rsp: the response
  * @avail: response length the request made available

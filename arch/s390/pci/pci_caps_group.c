@@ -22,6 +22,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 #include <asm/pci.h>
 #include <asm/pci_caps.h>
 #include <asm/pci_debug.h>
@@ -104,22 +105,107 @@ out:
  * most "bar0_size") and two 64-bit values, in decimal the longer form.
  */
 #define ZPCI_CAPS_FALLBACK_FIELD_LEN	(sizeof(" bar0_size ->") - 1 + 2 * 20)
+/* The summary of the fallbacks left out: a kernel log line's worth */
+#define ZPCI_CAPS_SUMMARY_LEN		512
+
+/* Expected fallbacks printed so far, protected by zpci_caps_msg_lock */
+static struct zpci_caps_seen zpci_caps_seen;
+static DEFINE_MUTEX(zpci_caps_msg_lock);
+static bool zpci_caps_booted;	/* the boot's bus scan has been summed up */
+
+/**
+ * zpci_caps_print_summary() - one line for the fallbacks left out
+ *
+ * Names each expected fallback left out of the lines of later functions
+ * since the last summary, and how many functions had it; nothing if none.
+ *
+ * Context: process context, zpci_caps_msg_lock held.
+ */
+static void zpci_caps_print_summary(void)
+{
+	unsigned int functions;
+	char *buf;
+
+	buf = kmalloc(ZPCI_CAPS_SUMMARY_LEN, GFP_KERNEL);
+	if (!buf)
+		return;	/* the counts wait for the next summary */
+	functions = zpci_caps_seen_summary(&zpci_caps_seen, buf,
+					   ZPCI_CAPS_SUMMARY_LEN);
+	if (functions)
+		pr_info("CLP values replaced as already reported, in %u more functions:%s\n",
+			functions, buf);
+	kfree(buf);
+}
+
+/**
+ * zpci_caps_summary_fn() - sum up the functions added in the last second
+ * @work: the delayed work
+ */
+static void zpci_caps_summary_fn(struct work_struct *work)
+{
+	mutex_lock(&zpci_caps_msg_lock);
+	zpci_caps_print_summary();
+	mutex_unlock(&zpci_caps_msg_lock);
+}
+
+static DECLARE_DELAYED_WORK(zpci_caps_summary_work, zpci_caps_summary_fn);
+
+/**
+ * zpci_caps_summary_init() - sum up the functions found at boot
+ *
+ * The boot's bus scan is over (pci_base_init() is a subsys initcall): one
+ * line counts the fallbacks it left out.  From now on, functions added by
+ * hot-plug are summed up a second after the first one left something out.
+ *
+ * Return: 0.
+ */
+static int __init zpci_caps_summary_init(void)
+{
+	mutex_lock(&zpci_caps_msg_lock);
+	zpci_caps_booted = true;
+	zpci_caps_print_summary();
+	mutex_unlock(&zpci_caps_msg_lock);
+	return 0;
+}
+late_initcall(zpci_caps_summary_init);
+
+/**
+ * zpci_caps_quiet_fallbacks() - the fallbacks to leave out of a line
+ * @caps: the function's decoded capabilities
+ *
+ * Return: mask of BIT(&enum zpci_caps_field), see zpci_caps_quiet().
+ */
+static unsigned long zpci_caps_quiet_fallbacks(const struct zpci_caps *caps)
+{
+	unsigned long quiet;
+
+	mutex_lock(&zpci_caps_msg_lock);
+	quiet = zpci_caps_quiet(&zpci_caps_seen, caps);
+	if (quiet && zpci_caps_booted)
+		schedule_delayed_work(&zpci_caps_summary_work, HZ);
+	mutex_unlock(&zpci_caps_msg_lock);
+	return quiet;
+}
 
 /**
  * zpci_caps_report_fallbacks() - make the fallbacks of a function visible
  * @zdev: the function
  * @caps: its decoded capabilities
  *
- * One pr_info line per function names every fallback with the reported
- * and the used value; one s390dbf entry per field. The line has room for
- * every field; if that room cannot be allocated it names none (the
- * s390dbf entries still do). A refused MSI or function measurement adds
- * a pr_warn, a refused function a pr_err.
+ * One s390dbf entry per fallback.  One pr_info line per function names
+ * its fallbacks with the reported and the used value, except expected
+ * ones already printed for an earlier function (of the same group, for a
+ * group field): those are counted in one summary line, at the end of the
+ * boot or a second after a hot-plug.  The line has room for every field;
+ * if that room cannot be allocated it names none (the s390dbf entries
+ * still do).  A refused MSI or function measurement adds a pr_warn, a
+ * refused function a pr_err.
  */
 static void zpci_caps_report_fallbacks(struct zpci_dev *zdev,
 				       const struct zpci_caps *caps)
 {
 	const size_t size = ZPCI_CAPS_NR_FIELDS * ZPCI_CAPS_FALLBACK_FIELD_LEN + 1;
+	unsigned long quiet = zpci_caps_quiet_fallbacks(caps);
 	bool any = false;
 	char *buf = NULL;
 	size_t len = 0;
@@ -127,26 +213,18 @@ static void zpci_caps_report_fallbacks(struct zpci_dev *zdev,
 
 	for (i = 0; i < ZPCI_CAPS_NR_FIELDS; i++) {
 		const struct zpci_caps_value *v = &caps->val[i];
-		const char *fmt;
 
 		if (v->source != ZPCI_CAPS_SRC_FALLBACK)
 			continue;
 		zpci_dbg(3, "cap fid:%x, %s:%llx->%llx\n", zdev->fid,
 			 zpci_caps_field_name(i), v->reported, v->effective);
-		/* a kept value (version) only makes a derived value fall back */
-		if (v->reported == v->effective)
-			fmt = " %s %llu (unknown)";
-		else if (zpci_caps_field_is_hex(i))
-			fmt = " %s 0x%llx->0x%llx";
-		else
-			fmt = " %s %llu->%llu";
+		if (quiet & BIT(i))
+			continue;
 		if (!any)
 			buf = kzalloc(size, GFP_KERNEL);
 		any = true;
 		if (buf)
-			len += scnprintf(buf + len, size - len, fmt,
-					 zpci_caps_field_name(i), v->reported,
-					 v->effective);
+			len += zpci_caps_fallback_str(buf + len, size - len, i, v);
 	}
 	if (any)
 		pr_info("fid %x: CLP values replaced (reported->used):%s\n",

@@ -33,6 +33,8 @@
 #               of Documentation/ABI/README; scripts/get_abi.pl validate
 #               finds nothing new; rendered as admin-guide/abi-testing.rst
 #               renders them (kernel-abi directive), without a warning
+#   bench-stats the statistics of make bench's report on synthetic data
+#               (bench_report.py --selftest)
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -314,6 +316,12 @@ else
 		detail="$(echo "$problems" | grep -c .) problems in $nfiles files"
 		record FAIL abi "$detail (fields, get_abi.pl validate, reST: $OUT/abi-rest.log)"
 	fi
+fi
+
+if st=$(python3 tools/testing/zpci/bench/bench_report.py --selftest 2>&1); then
+	record PASS bench-stats "$st"
+else
+	record FAIL bench-stats "$st"
 fi
 
 exit $failed

@@ -683,6 +683,132 @@ static void msi_vecs_test(struct kunit *test)
 			    c->nvec);
 }
 
+struct fallback_case {
+	const char *desc;
+	enum zpci_caps_field field;
+	struct zpci_caps_value v;
+	bool expected;		/* zpci_caps_fallback_expected() */
+	const char *str;	/* zpci_caps_fallback_str() */
+};
+
+#define FBV(_rep, _eff)	{ .reported = (_rep), .effective = (_eff), .source = FB }
+
+static const struct fallback_case fallback_cases[] = {
+	{ "edma beyond the tables", ZPCI_CAPS_EDMA, FBV(QEMU_EDMA, RT_LIMIT),
+	  true, " edma 0x1ffffffffffffff->0x3ffffffffff" },
+	{ "edma U64_MAX", ZPCI_CAPS_EDMA, FBV(U64_MAX, RT_LIMIT), true, NULL },
+	{ "edma + 1 unaligned", ZPCI_CAPS_EDMA,
+	  FBV(0x100000007ffULL, 0xffffffffffULL), false, NULL },
+	{ "dasm 0", ZPCI_CAPS_DASM, FBV(0, RT_LIMIT), true,
+	  " dasm 0x0->0x3ffffffffff" },
+	{ "dasm not a mask", ZPCI_CAPS_DASM, FBV(0x1234, RT_LIMIT), false, NULL },
+	{ "dtsm 0", ZPCI_CAPS_DTSM, FBV(0, 0x40), true, " dtsm 0x0->0x40" },
+	{ "mui 0", ZPCI_CAPS_MUI, FBV(0, 4000), true, " mui 0->4000" },
+	{ "version 0", ZPCI_CAPS_VERSION, FBV(0, 0), true, " version 0 (unknown)" },
+	{ "version 255", ZPCI_CAPS_VERSION, FBV(255, 255), true, NULL },
+	{ "sdma unaligned", ZPCI_CAPS_SDMA, FBV(0x100000800ULL, 0x100001000ULL),
+	  false, NULL },
+	{ "maxstbl 0", ZPCI_CAPS_MAXSTBL, FBV(0, 8), false, " maxstbl 0->8" },
+	{ "noi 4095", ZPCI_CAPS_NOI, FBV(4095, 2048), false, NULL },
+	{ "bar size 63", ZPCI_CAPS_BAR4_SIZE, FBV(63, 0), false,
+	  " bar4_size 63->0" },
+	{ "empty utility string", ZPCI_CAPS_UTIL_STR, FBV(1, 0), false, NULL },
+};
+
+KUNIT_ARRAY_PARAM_DESC(fallback, fallback_cases, desc);
+
+/**
+ * fallback_test() - expected and impossible fallbacks, and their text
+ * @test: the test; its parameter is a &struct fallback_case
+ */
+static void fallback_test(struct kunit *test)
+{
+	const struct fallback_case *c = test->param_value;
+	char buf[96];
+
+	KUNIT_EXPECT_EQ_MSG(test, zpci_caps_fallback_expected(c->field, &c->v),
+			    c->expected, "%s", c->desc);
+	if (!c->str)
+		return;
+	zpci_caps_fallback_str(buf, sizeof(buf), c->field, &c->v);
+	KUNIT_EXPECT_STREQ(test, buf, c->str);
+}
+
+#define QEMU_QUIET	(BIT(ZPCI_CAPS_EDMA) | BIT(ZPCI_CAPS_DASM) | \
+			 BIT(ZPCI_CAPS_VERSION))
+
+/**
+ * caps_quiet_decode() - decode a response pair and note its fallbacks
+ * @test: the test
+ * @seen: the outcomes printed so far
+ * @fn: raw query-function response
+ * @grp: raw query-group response
+ *
+ * Return: the fallbacks zpci_caps_quiet() leaves out.
+ */
+static unsigned long caps_quiet_decode(struct kunit *test,
+				       struct zpci_caps_seen *seen,
+				       const struct clp_rsp_query_pci *fn,
+				       const struct clp_rsp_query_pci_grp *grp)
+{
+	struct zpci_caps *caps;
+
+	caps = kunit_kzalloc(test, sizeof(*caps), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, caps);
+	zpci_caps_decode(fn, grp, 0, caps);
+	return zpci_caps_quiet(seen, caps);
+}
+
+/**
+ * caps_quiet_test() - an expected fallback is printed once (per group for
+ * a group field), later ones are counted in one summary; impossible
+ * values are printed for every function
+ * @test: the test
+ */
+static void caps_quiet_test(struct kunit *test)
+{
+	const struct clp_rsp_query_pci fn = QEMU_FN;
+	const struct clp_rsp_query_pci_grp grp = QEMU_GRP;
+	const struct clp_rsp_query_pci_grp bad_dasm = QEMU_GRP_DASM(0x1234);
+	struct clp_rsp_query_pci fn_f0 = QEMU_FN;
+	struct zpci_caps_seen *seen;
+	char buf[256];
+
+	seen = kunit_kzalloc(test, sizeof(*seen), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	fn_f0.pfgid = 0xf0;
+
+	KUNIT_EXPECT_EQ(test, caps_quiet_decode(test, seen, &fn, &grp), 0);
+	KUNIT_EXPECT_EQ(test, caps_quiet_decode(test, seen, &fn, &grp),
+			QEMU_QUIET);
+	KUNIT_EXPECT_EQ(test, caps_quiet_decode(test, seen, &fn, &grp),
+			QEMU_QUIET);
+	/* another group: its group fields are new, edma is not */
+	KUNIT_EXPECT_EQ(test, caps_quiet_decode(test, seen, &fn_f0, &grp),
+			BIT(ZPCI_CAPS_EDMA));
+	/* an impossible dasm is printed for every function */
+	KUNIT_EXPECT_EQ(test, caps_quiet_decode(test, seen, &fn, &bad_dasm),
+			BIT(ZPCI_CAPS_EDMA) | BIT(ZPCI_CAPS_VERSION));
+	KUNIT_EXPECT_EQ(test, caps_quiet_decode(test, seen, &fn, &bad_dasm),
+			BIT(ZPCI_CAPS_EDMA) | BIT(ZPCI_CAPS_VERSION));
+
+	KUNIT_EXPECT_EQ(test, zpci_caps_seen_summary(seen, buf, sizeof(buf)), 5);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   " edma 0x1ffffffffffffff->0x3ffffffffff x5 dasm 0x0->0x3ffffffffff x2 version 0 (unknown) x4");
+	KUNIT_EXPECT_EQ(test, zpci_caps_seen_summary(seen, buf, sizeof(buf)), 0);
+	KUNIT_EXPECT_STREQ(test, buf, "");
+
+	/* once full, a new outcome is printed every time */
+	seen->nr = ZPCI_CAPS_NR_SEEN;
+	KUNIT_EXPECT_EQ(test, caps_quiet_decode(test, seen, &fn, &bad_dasm),
+			BIT(ZPCI_CAPS_EDMA) | BIT(ZPCI_CAPS_VERSION));
+	fn_f0.pfgid = 0xf1;
+	KUNIT_EXPECT_EQ(test, caps_quiet_decode(test, seen, &fn_f0, &grp),
+			BIT(ZPCI_CAPS_EDMA));
+	KUNIT_EXPECT_EQ(test, caps_quiet_decode(test, seen, &fn_f0, &grp),
+			BIT(ZPCI_CAPS_EDMA));
+}
+
 static struct kunit_case zpci_caps_test_cases[] = {
 	KUNIT_CASE_PARAM(caps_decode_test, caps_decode_gen_params),
 	KUNIT_CASE(caps_dt_limit_test),
@@ -693,6 +819,8 @@ static struct kunit_case zpci_caps_test_cases[] = {
 	KUNIT_CASE(caps_bus_speed_test),
 	KUNIT_CASE(caps_names_test),
 	KUNIT_CASE_PARAM(msi_vecs_test, msi_vecs_gen_params),
+	KUNIT_CASE_PARAM(fallback_test, fallback_gen_params),
+	KUNIT_CASE(caps_quiet_test),
 	{}
 };
 

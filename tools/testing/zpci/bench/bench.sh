@@ -21,13 +21,17 @@
 #   run      BENCH_REPS (default 7) repetitions of every profile in
 #            tools/testing/zpci/bench/profiles; within a repetition each
 #            profile boots both kernels back to back, the order alternating
-#            (stock first in odd repetitions, ours first in even ones)
+#            (stock first in odd repetitions, ours first in even ones);
+#            with BENCH_CONTROL=1 the stock kernel boots a second time as
+#            "control" (stock zpci control, then control zpci stock), the
+#            report's stock-against-stock comparison
 #   report   build/results/bench.md and bench.png from the console logs
 #            (and bench/summary.txt, the goals in plain text, which make
 #            series puts in the cover letter)
 #
-# Variables: BENCH_REPS; BENCH_PROFILES (names without "bench-", e.g.
-# "clp1 1g"; default every profile); BENCH_FRAGS; JOBS; BENCH_NICE
+# Variables: BENCH_REPS; BENCH_CONTROL (1: the control); BENCH_PROFILES
+# (names without "bench-", e.g. "clp1 1g"; default every profile);
+# BENCH_FRAGS; JOBS; BENCH_NICE
 # (default 10: builds and guests run niced, the machine is shared);
 # BENCH_START (epoch seconds make bench started, for the report).
 # Everything stays below build/bench, build/kbuild/*-bench and
@@ -150,7 +154,9 @@ step_initrd() {
 }
 
 step_run() {
-	local profiles=${BENCH_PROFILES:-} rep p k order log status
+	local profiles=${BENCH_PROFILES:-} rep p k order log status image ctl=
+
+	[ "${BENCH_CONTROL:-0}" = 1 ] && ctl=control
 
 	if [ -z "$profiles" ]; then
 		profiles=$(cd "$HERE/profiles" && ls *.ini |
@@ -161,13 +167,14 @@ step_run() {
 	log=$BENCH/runs/runner.log
 	for rep in $(seq 1 "$REPS"); do
 		for p in $profiles; do
-			order="stock zpci"
-			[ $((rep % 2)) = 0 ] && order="zpci stock"
+			order="stock zpci $ctl"
+			[ $((rep % 2)) = 0 ] && order="$ctl zpci stock"
 			for k in $order; do
 				echo "bench: repetition $rep/$REPS, $p, $k"
 				status=0
+				image=build/kbuild/${k/control/stock}-bench/arch/s390/boot/bzImage
 				$NICE python3 tools/testing/zpci/zpci_run.py \
-					--kernel build/kbuild/$k-bench/arch/s390/boot/bzImage \
+					--kernel "$image" \
 					--kernel-name "$k" --initrd "$BENCH/initramfs.cpio.gz" \
 					--resdir "$BENCH/runs/rep$rep" \
 					"$HERE/profiles/bench-$p.ini" >> "$log" 2>&1 || status=$?

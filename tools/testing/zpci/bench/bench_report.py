@@ -1,29 +1,20 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""The make bench report: build/results/bench.md and bench.png.
-
-Reads the console logs of the bench boots (build/bench/runs/repN/
-bench-PROFILE-KERNEL/console.log): the "@@BENCH ..." lines of the guest
-script and tools, and the kernel log dumped at the end of each boot.  Every
-number in the report comes from these logs; nothing is assumed.  A value is
-given as the median over the repetitions and its range [min-max]; a run
-that failed is shown as failed with its error and how many repetitions
-failed, never dropped.
-
-Ratios are ours/stock.  Latencies and times: lower is better, so a ratio
-above 1 is worse; throughputs: higher is better, a ratio below 1 is worse.
-A ratio is "worse beyond noise" when it is worse than 1.0 and the ranges of
-the two kernels do not overlap.  Were both kernels the same, that happens
-to one ratio by chance with probability 1/C(2n, n) for n repetitions each
-(1/3432 for 7, 1/252 for 5): the report says how many ratios it judged.
+"""The make bench report: build/results/bench.md and bench.png, from the
+console logs of the bench boots (build/bench/runs/repN/bench-PROFILE-KERNEL/
+console.log) alone.  The header of bench.md and the README's Benchmark
+section say how values and verdicts are made; --selftest checks the
+statistics on synthetic data.
 """
 
 import argparse
 import datetime
+import functools
 import glob
 import json
 import math
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -33,45 +24,127 @@ import textwrap
 KERNELS = ('stock', 'zpci')
 GRANULES = (1, 8, 16, 64, 256, 1024)
 THREADS = (1, 2)
+ALPHA = 0.05        # family-wise, two-sided
+EQUAL = 0.10        # "equal": the interval within 1 +- EQUAL
 TS = re.compile(r'^\[\s*(\d+\.\d+)\]\s?(.*)$')
+INITCALL = re.compile(r'initcall (\w+)\+\S+ returned -?\d+ after (\d+) usecs')
 
 
-def parse_kv(text):
-    out = {}
-    for tok in text.split():
-        if '=' in tok:
-            k, v = tok.split('=', 1)
-            out[k] = v
-    return out
+@functools.lru_cache(None)
+def u_counts(n1, n2):
+    """Exact null distribution of the Mann-Whitney U of samples of n1 and
+    n2: counts[u] of the C(n1 + n2, n1) equally likely orderings."""
+    if not n1 or not n2:
+        return (1,)
+    out = [0] * (n1 * n2 + 1)
+    for u, c in enumerate(u_counts(n1 - 1, n2)):   # largest from sample 1
+        out[u + n2] += c
+    for u, c in enumerate(u_counts(n1, n2 - 1)):
+        out[u] += c
+    return tuple(out)
+
+
+def ratio_ci(a, b, level):
+    """Interval for the ratio b/a of two positive samples at confidence
+    level: [R(k), R(n1*n2 + 1 - k)] of the sorted pairwise ratios, k the
+    largest with P(U < k) <= (1 - level) / 2.  None if the samples are too
+    small for the level or not positive."""
+    if min(a + b) <= 0:
+        return None
+    counts, total = u_counts(len(a), len(b)), math.comb(len(a) + len(b), len(a))
+    k, cum = 0, 0
+    while cum + counts[k] <= (1 - level) / 2 * total:
+        cum += counts[k]
+        k += 1
+    if not k:
+        return None
+    r = sorted(y / x for x in a for y in b)
+    return r[k - 1], r[-k]
+
+
+def verdict(ci, higher_better, equal=EQUAL):
+    """worse/better: the interval excludes 1; equal: it is within 1 +- equal."""
+    if ci[0] > 1 or ci[1] < 1:
+        return 'better' if (ci[0] > 1) == higher_better else 'worse'
+    return 'equal' if 1 - equal <= ci[0] and ci[1] <= 1 + equal else 'inconclusive'
+
+
+class Stat:
+    """Values of one measurement over the repetitions, plus failures."""
+
+    def __init__(self, values=(), fails=(), runs=0):
+        self.values, self.fails, self.runs = [v for v in values if v is not None], fails, runs
+        self.ok = bool(self.values)
+        self.med = statistics.median(self.values) if self.ok else None
+        self.lo = min(self.values) if self.ok else None
+        self.hi = max(self.values) if self.ok else None
+
+    def fmt(self, fmt='{:.1f}'):
+        if not self.runs:
+            return 'not measured'
+        s = fmt.format(self.med) if self.ok else ''
+        s += f' [{fmt.format(self.lo)}-{fmt.format(self.hi)}]' if len(self.values) > 1 else ''
+        if self.fails:
+            s += (f' **FAILS** {"/".join(sorted(set(self.fails)))} '
+                  f'({len(self.fails)}/{self.runs})')
+        return s.strip()
+
+
+class Cmp:
+    """One comparison, ours (or the control) against stock; judged once
+    the number of comparisons is known."""
+
+    def __init__(self, cmps, label, stock, ours, higher_better):
+        cmps.append(self)
+        self.label, self.stock, self.ours = label, stock, ours
+        self.higher_better = higher_better
+        self.ratio = ours.med / stock.med if ours.ok and stock.ok and stock.med else None
+        self.ci = self.verdict = None
+
+    def judge(self, m):
+        if self.ratio is not None:
+            self.ci = ratio_ci(self.stock.values, self.ours.values, 1 - ALPHA / m)
+            self.verdict = verdict(self.ci, self.higher_better) if self.ci else 'not judged'
+
+    def __str__(self):
+        if self.ratio is None:
+            return 'n/a'
+        ci = f' [{self.ci[0]:.2f}-{self.ci[1]:.2f}]' if self.ci else ''
+        v = '**worse**' if self.verdict == 'worse' else self.verdict
+        return f'{self.ratio:.2f}{ci} {v}'
+
+
+def judge_all(cmps):
+    """Judge every comparison at level 1 - ALPHA/m; m = those with a ratio."""
+    m = max(1, sum(c.ratio is not None for c in cmps))
+    for c in cmps:
+        c.judge(m)
+    return m
 
 
 def parse_log(path):
-    """One boot: its @@BENCH records and kernel-log timestamps."""
-    recs, dmesg, in_dmesg = [], [], False
+    """One boot: its @@BENCH records, and one "initcall" record per
+    initcall_debug line of the kernel log dumped at its end."""
+    recs, in_dmesg = [], False
     with open(path, errors='replace') as f:
         for raw in f:
             line = raw.rstrip('\r\n')
-            if line.startswith('@@ZPCI dmesg-begin'):
-                in_dmesg = True
-                continue
-            if line.startswith('@@ZPCI dmesg-end'):
-                in_dmesg = False
-                continue
-            if in_dmesg:
-                m = TS.match(line)
-                if m:
-                    dmesg.append((float(m.group(1)), m.group(2)))
+            if line.startswith('@@ZPCI dmesg-'):
+                in_dmesg = line.startswith('@@ZPCI dmesg-begin')
                 continue
             m = TS.match(line)
-            if m:
-                line = m.group(2)
-            i = line.find('@@BENCH ')
-            if i < 0:
+            if in_dmesg:
+                ic = INITCALL.search(line)
+                if ic:
+                    recs.append(('initcall', {'name': ic.group(1), 'usecs': ic.group(2)}))
                 continue
-            parts = line[i + len('@@BENCH '):].split(None, 1)
+            line = m.group(2) if m else line
+            i = line.find('@@BENCH ')
+            parts = line[i + len('@@BENCH '):].split(None, 1) if i >= 0 else []
             if parts:
-                recs.append((parts[0], parse_kv(parts[1] if len(parts) > 1 else '')))
-    return {'recs': recs, 'dmesg': dmesg}
+                kv = ' '.join(parts[1:]).split()
+                recs.append((parts[0], dict(t.split('=', 1) for t in kv if '=' in t)))
+    return {'recs': recs}
 
 
 def load_runs(runs):
@@ -79,110 +152,24 @@ def load_runs(runs):
     data = {}
     for d in sorted(glob.glob(os.path.join(runs, 'rep*', 'bench-*')),
                     key=lambda p: (int(re.search(r'rep(\d+)', p).group(1)), p)):
-        m = re.match(r'bench-(.+)-(stock|zpci)$', os.path.basename(d))
+        m = re.match(r'bench-(.+)-(stock|zpci|control)$', os.path.basename(d))
         if not m:
             continue
         log = os.path.join(d, 'console.log')
-        boot = parse_log(log) if os.path.exists(log) else {'recs': [], 'dmesg': []}
+        boot = parse_log(log) if os.path.exists(log) else {'recs': []}
         boot['dir'] = d
-        try:
-            with open(os.path.join(d, 'runner-status')) as f:
-                boot['runner'] = int(f.read().strip() or 0)
-        except (OSError, ValueError):
-            boot['runner'] = None
+        status = os.path.join(d, 'runner-status')
+        boot['runner'] = int(open(status).read() or 0) if os.path.exists(status) else None
         data.setdefault((m.group(1), m.group(2)), []).append(boot)
     return data
 
 
-class Stat:
-    """Values of one measurement over the repetitions, plus failures."""
-
-    def __init__(self, values=(), fails=(), runs=0):
-        self.values = [v for v in values if v is not None]
-        self.fails = list(fails)
-        self.runs = runs
-
-    @property
-    def ok(self):
-        return bool(self.values)
-
-    def med(self):
-        return statistics.median(self.values) if self.values else None
-
-    def lo(self):
-        return min(self.values) if self.values else None
-
-    def hi(self):
-        return max(self.values) if self.values else None
-
-    def fmt(self, fmt='{:.1f}'):
-        if not self.runs:
-            return 'not measured'
-        parts = []
-        if self.values:
-            s = fmt.format(self.med())
-            if len(self.values) > 1:
-                s += ' [' + fmt.format(self.lo()) + '-' + fmt.format(self.hi()) + ']'
-            parts.append(s)
-        if self.fails:
-            errs = sorted(set(self.fails))
-            parts.append('**FAILS** ' + '/'.join(errs) +
-                         f' ({len(self.fails)}/{self.runs})')
-        return ' '.join(parts)
-
-
-UNJUDGED = []
-RATIOS = []     # (label, ours/stock, higher_better)
-
-
-def ratio(stock, ours, higher_better, label=''):
-    """(text, worse_beyond_noise or None when not computable).
-
-    With fewer than two values of a kernel there is no range to judge the
-    noise by: the ratio is given, not judged (counted in UNJUDGED)."""
-    if not stock.ok or not ours.ok or not stock.med():
-        return 'n/a', None
-    r = ours.med() / stock.med()
-    RATIOS.append((label, r, higher_better))
-    if len(stock.values) < 2 or len(ours.values) < 2:
-        UNJUDGED.append(r)
-        return f'{r:.2f}', False
-    if higher_better:
-        worse = r < 1.0 and ours.hi() < stock.lo()
-    else:
-        worse = r > 1.0 and ours.lo() > stock.hi()
-    return f'{r:.2f}', worse
-
-
-def worst_within_noise(worse_rows, n=3):
-    """The ratios worse than 1.0 by more than 5% that are within noise."""
-    rows = []
-    for label, r, hb in RATIOS:
-        badness = 1 / r if hb else r
-        if badness > 1.05 and label not in worse_rows:
-            rows.append((badness, label, r))
-    rows.sort(reverse=True)
-    if not rows:
-        return ''
-    return (f'; worse by more than 5% but within noise: {len(rows)}, the largest: ' +
-            '; '.join(f'{label} {r:.2f}' for _, label, r in rows[:n]))
-
-
-def records(boots, kind):
-    """Per boot, the records of one kind."""
-    return [[kv for k, kv in b['recs'] if k == kind] for b in boots]
-
-
 def stat_of(boots, kind, match, value, fail=None):
     """A Stat over boots of the value of the first record matching."""
-    vals, fails, runs = [], [], 0
-    for recs in records(boots, kind):
-        rec = next((kv for kv in recs if match(kv)), None)
-        runs += 1
-        if rec is None:
-            fails.append('not run')
-            continue
-        err = fail(rec) if fail else None
+    vals, fails = [], []
+    for b in boots:
+        rec = next((kv for k, kv in b['recs'] if k == kind and match(kv)), None)
+        err = 'not run' if rec is None else fail(rec) if fail else None
         if err:
             fails.append(err)
             continue
@@ -190,17 +177,7 @@ def stat_of(boots, kind, match, value, fail=None):
             vals.append(value(rec))
         except (KeyError, ValueError, ZeroDivisionError):
             fails.append('no value')
-    return Stat(vals, fails, runs)
-
-
-def initcall_secs(boot, name):
-    """Duration of one initcall in seconds (initcall_debug), or None."""
-    pat = re.compile(r'initcall ' + re.escape(name) + r'\+\S+ returned -?\d+ after (\d+) usecs')
-    for _, msg in boot['dmesg']:
-        m = pat.search(msg)
-        if m:
-            return int(m.group(1)) / 1e6
-    return None
+    return Stat(vals, fails, len(boots))
 
 
 def expected_stores(offset, length, maxstbl):
@@ -214,498 +191,520 @@ def expected_stores(offset, length, maxstbl):
     return n
 
 
-def iova_fail_section(data):
-    """Section 3f: per (profile, threads, granule) where a kernel had failed
-    IOVA allocations, the failures and the RPCITs per failure of each."""
-    runs = {}       # (profile, threads, granule) -> {kernel: [(fails, rpcit)]}
-    for (prof, k), boots in data.items():
-        for b in boots:
-            for kind, kv in b['recs']:
-                if kind == 'dma' and 'iova_fails' in kv:
-                    key = (prof, int(kv['threads']), int(kv['granule']))
-                    runs.setdefault(key, {}).setdefault(k, []).append(
-                        (int(kv['iova_fails']), int(kv['iova_fail_rpcit'])))
-    rows = []
-    for key in sorted(runs):
-        if not any(f for v in runs[key].values() for f, _ in v):
+class Table:
+    """A markdown table, rendered when written: its comparisons are judged
+    once all of them are known."""
+
+    def __init__(self, head, rows):
+        self.head, self.rows = head, rows
+
+    def __str__(self):
+        out = ['| ' + ' | '.join(self.head) + ' |', '|' + '---|' * len(self.head)]
+        return '\n'.join(out + ['| ' + ' | '.join(map(str, r)) + ' |' for r in self.rows])
+
+
+# --- the sections: each returns [(title, table)] and adds to r ---------
+#
+# r: {'boots': f(profile, kernel), 'ours': 'zpci' or 'control',
+#     'cmps': [Cmp], 'goals': [(goal, verdict, evidence)], 'plot': {}}
+
+def pair(r, profile, *args, **kw):
+    """{'stock': Stat, 'zpci': Stat} of one measurement (ours as 'zpci')."""
+    return {k: stat_of(r['boots'](profile, o), *args, **kw)
+            for k, o in zip(KERNELS, ('stock', r['ours']))}
+
+
+def dma_section(r):
+    """1. DMA map/unmap latency; 3b. RPCITs; the goal of success."""
+    rows, rpcit_rows, stock_failed, ours_failed, missing = [], [], [], [], []
+    for mem in ('1g', '4g'):
+        for th in THREADS:
+            for g in GRANULES:
+                def match(kv, th=th, g=g):
+                    return kv.get('threads') == str(th) and kv.get('granule') == str(g)
+
+                def st(value, mem=mem, match=match):
+                    return pair(r, mem, 'dma', match, value, lambda kv: None if
+                                kv.get('status') == 'ok' else kv.get('status', '?'))
+                mp = st(lambda kv: int(kv['map_100ns']) / 10)
+                um = st(lambda kv: int(kv['unmap_100ns']) / 10)
+                rp = st(lambda kv: 10000 * int(kv['rpcit']) / int(kv['dma_map_pairs']))
+                pr = st(lambda kv: int(kv['dma_map_pairs']))
+                label = f'{mem[0]} GiB, {th} thr, {g} pg'
+                rows.append([label, mp['stock'].fmt(), mp['zpci'].fmt(),
+                             Cmp(r['cmps'], f'DMA map {label}', mp['stock'], mp['zpci'], False),
+                             um['stock'].fmt(), um['zpci'].fmt(),
+                             Cmp(r['cmps'], f'DMA unmap {label}', um['stock'], um['zpci'], False)])
+                rpcit_rows.append([label] + [s[k].fmt('{:.0f}') for s in (rp, pr)
+                                             for k in KERNELS])
+                stock_failed += [label] if mp['stock'].fails else []
+                missing += [label] if not mp['zpci'].runs else []
+                if mp['zpci'].runs and mp['zpci'].fails:
+                    ours_failed.append(label + ('' if mp['stock'].fails
+                                                else ' (where stock succeeds)'))
+                r['plot'][('dma', mem, th, g)] = mp
+    goal = 'success at every granule where stock fails'
+    if ours_failed:
+        r['goals'].append((goal, '**NOT MET**', 'ours fails at: ' + '; '.join(ours_failed)))
+    elif missing:
+        r['goals'].append((goal, 'not measured',
+                           f'{len(missing)} of {len(rows)} points not measured for ours'))
+    else:
+        r['goals'].append((goal, 'met', f'stock fails at {len(stock_failed)} of {len(rows)} '
+                           f'points ({"; ".join(stock_failed) or "none"}); ours succeeds at '
+                           'every point in every repetition'))
+    return [('1. DMA map/unmap latency (dma_map_benchmark, 64-bit mask, µs per operation; '
+             'lower is better)',
+             Table(['guest, threads, granule', 'stock map', 'ours map', 'ratio [CI]',
+                    'stock unmap', 'ours unmap', 'ratio [CI]'], rows)),
+            ('3b. RPCITs per 10,000 map/unmap pairs (and pairs made per 1 s run)',
+             Table(['guest, threads, granule', 'stock RPCIT/10k', 'ours RPCIT/10k',
+                    'stock pairs', 'ours pairs'], rpcit_rows))]
+
+
+def blk_section(r):
+    """2. virtio-blk throughput; 3c. zPCI instructions per MiB."""
+    rows, int_rows = [], []
+    for bs in (1048576, 4096):
+        for op in ('write', 'read'):
+            def match(kv, bs=bs, op=op):
+                return kv.get('op') == op and kv.get('bs') == str(bs)
+            st = pair(r, '1g', 'blk', match,
+                      lambda kv: (int(kv['bytes']) / 2**20) / (int(kv['ns']) / 1e9))
+            label = f'seq {op}, {bs // 1024} KiB requests'
+            rows.append([label, st['stock'].fmt(), st['zpci'].fmt(),
+                         Cmp(r['cmps'], f'virtio-blk {label}', st['stock'], st['zpci'], True)])
+            per = [pair(r, '1g', 'blk', match,
+                        lambda kv, c=c: int(kv[c]) / (int(kv['bytes']) / 2**20))
+                   for c in ('rpcit', 'pcistg')]
+            int_rows.append([label] + [p[k].fmt() for p in per for k in KERNELS])
+            r['plot'][('blk', bs, op)] = st
+    return [('2. virtio-blk sequential throughput, O_DIRECT (MiB/s, 1 GiB guest; '
+             'higher is better)', Table(['workload', 'stock', 'ours', 'ratio [CI]'], rows)),
+            ('3c. zPCI instructions per MiB of virtio-blk I/O (1 GiB guest)',
+             Table(['workload', 'RPCIT stock', 'RPCIT ours', 'PCISTG stock',
+                    'PCISTG ours'], int_rows))]
+
+
+def clp_section(r):
+    """3a. CLP requests of the boot; the goal of one group query per group."""
+    rows, grp = [], []
+    for n in (1, 8, 32):
+        row = [f'{n} function{"s" * (n > 1)}']
+        for c in ('clp', 'clp_list', 'clp_query_fn', 'clp_query_grp', 'clp_set_fn'):
+            st = pair(r, f'clp{n}', 'clp', lambda kv: True, lambda kv, c=c: int(kv[c]))
+            row += [st['stock'].fmt('{:.0f}'), st['zpci'].fmt('{:.0f}')]
+            r['plot'][('clp', n, c)] = st
+        rows.append(row)
+        s = r['plot'][('clp', n, 'clp_query_grp')]
+        z = s['zpci']
+        grp.append((n, s, bool(z.runs and z.ok and not z.fails and z.lo == z.hi == 1)))
+    goal = 'one group query per group, not per function (1 group)'
+    if not all(s['zpci'].runs for _, s, _ in grp):
+        r['goals'].append((goal, 'not measured', 'CLP boots missing'))
+    else:
+        r['goals'].append((goal, 'met' if all(ok for _, _, ok in grp) else '**NOT MET**',
+                           '; '.join(f'{n} function{"s" * (n > 1)}: stock '
+                                     f'{s["stock"].fmt("{:.0f}")}, ours '
+                                     f'{s["zpci"].fmt("{:.0f}")}' for n, s, _ in grp)
+                           + ' query-group requests'))
+    return [('3a. CLP requests to bring up N functions of one group (whole boot; '
+             'stock / ours)',
+             Table(['functions', 'all CLP stock', 'ours', 'list stock', 'ours',
+                    'query fn stock', 'ours', 'query group stock', 'ours',
+                    'set fn stock', 'ours'], rows))]
+
+
+def store_section(r):
+    """3d. store instructions against the rule; 3e. copy throughput."""
+    recs = [kv for k in ('zpci', 'stock') for b in r['boots']('1g', k)
+            for kind, kv in b['recs'] if kind == 'store']
+    rows, perf, ok, bad = [], [], [], []
+    for case in dict.fromkeys(kv.get('case') for kv in recs):
+        def match(kv, case=case):
+            return kv.get('case') == case
+
+        def fail(kv):
+            return None if kv.get('rc') == '0' else f'rc={kv.get("rc", "setup")}'
+        sample = next((kv for kv in recs if kv.get('case') == case and 'req' in kv), None)
+        if sample is None:
             continue
+        o, ln, rp = sample['req'].split(':')
+        off, length, reps = int(o, 16), int(ln), int(rp)
+        desc = f'{length} B at 0x{off:x}' + (
+            f' x{reps} ({length * reps / 2**20:g} MiB)' if reps > 1 else '')
+        if case.startswith('tput-'):
+            thr = pair(r, '1g', 'store', match, lambda kv: (int(kv['len']) * int(kv['reps']) /
+                                                            2**20) / (int(kv['ns']) / 1e9), fail)
+            perf.append([f'{case}: {desc}', thr['stock'].fmt(), thr['zpci'].fmt(),
+                         Cmp(r['cmps'], f'BAR copy {case}', thr['stock'], thr['zpci'], True)])
+            continue
+        maxstbl = pair(r, '1g', 'store', match, lambda kv: int(kv['maxstbl']))
+        m = maxstbl['zpci'].med or maxstbl['stock'].med
+        exp = expected_stores(off, length, int(m)) * reps if m else None
+        st = pair(r, '1g', 'store', match, lambda kv: int(kv['pcistg']) + int(kv['pcistb']),
+                  fail)
+        good = {k: s.ok and not s.fails and s.lo == s.hi == exp for k, s in st.items()}
+        if exp is not None and st['zpci'].runs:
+            (ok if good['zpci'] else bad).append(case)
+        rows.append([case, desc, int(m) if m else '?', exp if exp is not None else '?']
+                    + [st[k].fmt('{:.0f}') + (' ✓' if good[k] else '') for k in KERNELS])
+    goal = 'store instructions per 4 KiB-bounded chunk = ceil(length / maxstbl in effect)'
+    if not ok and not bad:
+        r['goals'].append((goal, 'not measured', 'no store results of ours'))
+    else:
+        r['goals'].append((goal, '**NOT MET**' if bad else 'met',
+                           f'ours: {len(ok)} of {len(ok) + len(bad)} copies issue exactly '
+                           'that many stores' + (f' (not: {", ".join(bad)})' if bad else '')))
+    out = [('3d. PCI store instructions (PCISTG + PCISTB) of copies to BAR space '
+            '(zpci_memcpy_toio() through zpci_bench/bar_write; ✓ = equals the rule)',
+            Table(['case', 'copy', 'maxstbl', 'rule: Σ ceil(chunk/maxstbl)', 'stock',
+                   'ours'], rows))]
+    if perf:
+        out.append(('3e. Copy throughput to BAR space (MiB/s; higher is better)',
+                    Table(['copy', 'stock', 'ours', 'ratio [CI]'], perf)))
+    return out
+
+
+def iova_fail_section(r):
+    """3f. per (profile, threads, granule) where a kernel had failed IOVA
+    allocations, the failures and the RPCITs per failure of each."""
+    runs = {}       # (profile, threads, granule) -> {kernel: [(fails, rpcit)]}
+    for prof in sorted({p for p, _ in r['data']}):
+        for k in KERNELS:
+            for b in r['boots'](prof, k):
+                for kind, kv in b['recs']:
+                    if kind == 'dma' and 'iova_fails' in kv:
+                        key = (prof, int(kv['threads']), int(kv['granule']))
+                        runs.setdefault(key, {}).setdefault(k, []).append(
+                            (int(kv['iova_fails']), int(kv['iova_fail_rpcit'])))
+    rows = []
+    for key in sorted(k for k, v in runs.items() if any(f for l in v.values() for f, _ in l)):
         row = ['{}, {} thr, {} pg'.format(*key)]
         for k in KERNELS:
             v = runs[key].get(k, [])
-            failed = [(f, r) for f, r in v if f]
+            failed = [(f, n) for f, n in v if f]
             if not v:
                 row += ['not measured'] * 2
             elif not failed:
                 row += [f'0 (0/{len(v)} runs)', 'no failure']
             else:
                 row += [f'{sum(f for f, _ in failed)} ({len(failed)}/{len(v)} runs)',
-                        Stat([r / f for f, r in failed], runs=len(failed)).fmt('{:.2f}')]
+                        Stat([n / f for f, n in failed], runs=len(failed)).fmt('{:.2f}')]
         rows.append(row)
-    text = ('Failures: failed IOVA allocations of mappings, summed over the repetitions '
-            '(runs with any / runs).  RPCITs per failure: the RPCITs issued while they were '
-            'tried (ours: flushes of the flush queue before giving up), per failure, median '
-            '[min-max] over the runs with failures.  With one thread a run stops at its first '
-            'failure and the count is its own (but for a flush of the queue\'s timer in that '
-            'window); with two, the other thread\'s RPCITs count too.  Profile iova1m: ours has '
-            'a 1 MiB aperture (CLP override), stock its aperture of memory size.\n\n')
-    return ('3f. RPCITs per failed IOVA allocation, stock vs ours (dma_map_benchmark; '
-            'profile, threads, granule)',
-            text + (md_table(['profile, threads, granule', 'stock failures',
-                              'stock RPCIT/failure', 'ours failures', 'ours RPCIT/failure'],
-                             rows) if rows else 'No failed IOVA allocation in either kernel.'))
+    text = ('Failures: failed IOVA allocations, summed over the repetitions (runs with any '
+            '/ runs).  RPCITs per failure: those issued while they were tried (ours: flushes '
+            'of the flush queue), median [min-max] over the runs with failures; with two '
+            'threads the other\'s count too.  iova1m: ours has a 1 MiB aperture (CLP '
+            'override), stock one of memory size.\n\n')
+    return [('3f. RPCITs per failed IOVA allocation, stock vs ours (dma_map_benchmark; '
+             'profile, threads, granule)',
+             text + (str(Table(['profile, threads, granule', 'stock failures',
+                                'stock RPCIT/failure', 'ours failures', 'ours RPCIT/failure'],
+                               rows)) if rows else 'No failed IOVA allocation in either kernel.'))]
 
 
-def md_table(head, rows):
-    out = ['| ' + ' | '.join(head) + ' |',
-           '|' + '|'.join('---' for _ in head) + '|']
-    out += ['| ' + ' | '.join(str(c) for c in r) + ' |' for r in rows]
-    return '\n'.join(out)
+def ready_section(r):
+    """4. time from boot until every function has a driver, and initcalls."""
+    rows = []
+    for n in (1, 8, 32):
+        prof = f'clp{n}'
+        measures = [('boot → every function has a driver (guest, /proc/uptime)', '{:.3f}',
+                     pair(r, prof, 'ready', lambda kv: True, lambda kv: float(kv['uptime']),
+                          lambda kv: None if kv.get('bound') == kv.get('nfuncs')
+                          else 'not all bound'))]
+        for init, what in (('pci_base_init', 'zPCI init: CLP, enable, bus scan'),
+                           ('virtio_pci_driver_init', 'virtio-pci probes')):
+            measures.append((f'{what} ({init}, initcall_debug)', '{:.4f}',
+                             pair(r, prof, 'initcall', lambda kv, i=init: kv['name'] == i,
+                                  lambda kv: int(kv['usecs']) / 1e6)))
+        for name, fmt, st in measures:
+            label = f'{n} function{"s" * (n > 1)}: {name}'
+            rows.append([label, st['stock'].fmt(fmt), st['zpci'].fmt(fmt),
+                         Cmp(r['cmps'], label, st['stock'], st['zpci'], False)])
+    return [('4. Time from boot until all functions are ready (seconds; lower is better)',
+             Table(['measure', 'stock', 'ours', 'ratio [CI]'], rows))]
 
 
-def qemu_version():
-    try:
-        out = subprocess.run(['qemu-system-s390x', '--version'],
-                             capture_output=True, text=True).stdout
-        return out.splitlines()[0].strip()
-    except (OSError, IndexError):
-        return 'unknown'
+SECTIONS = (dma_section, blk_section, clp_section, store_section, iova_fail_section,
+            ready_section)
+ORDER = ('1.', '2.', '3a', '3b', '3c', '3d', '3e', '3f', '4.')
+
+
+def analyse(data, ours):
+    """Every section of ours (or the control) against stock, judged."""
+    r = {'data': data, 'ours': ours, 'cmps': [], 'goals': [], 'plot': {},
+         'boots': lambda p, k: data.get((p, k), [])}
+    sections = [s for f in SECTIONS for s in f(r)]
+    sections.sort(key=lambda s: ORDER.index(s[0][:2]))
+    r['m'] = judge_all(r['cmps'])
+    return r, sections
+
+
+def speed_goal(r):
+    """The goal of no comparison worse, with the counts of every verdict."""
+    v = {}
+    for c in r['cmps']:
+        v.setdefault(c.verdict or 'n/a', []).append(c.label)
+    ev = (f'{len(r["cmps"])} comparisons, {r["m"]} with a ratio, each at a '
+          f'{100 * (1 - ALPHA / r["m"]):.2f}% interval (95% for the {r["m"]} together): ' +
+          ', '.join(f'{len(v[k])} {k}' for k in sorted(v)))
+    if v.get('worse'):
+        return ('no comparison worse than stock', '**NOT MET**',
+                ev + '; worse: ' + '; '.join(v['worse']))
+    off = sorted((1 / c.ratio if c.higher_better else c.ratio, c.label) for c in r['cmps']
+                 if c.verdict == 'inconclusive')[:-4:-1]
+    ev += ''.join(f'; inconclusive, {b - 1:.0%} worse: {label}' for b, label in off if b > 1.05)
+    judged = any(k in v for k in ('better', 'equal', 'inconclusive'))
+    return ('no comparison worse than stock', 'met' if judged else 'not judged', ev)
+
+
+def control_part(data):
+    """Goal and section of the control: stock against stock (BENCH_CONTROL=1)."""
+    goal = 'control: stock against stock shows no comparison worse or better'
+    if not any(k == 'control' for _, k in data):
+        return (goal, 'not measured', 'no control boots (BENCH_CONTROL=1)'), []
+    r, _ = analyse(data, 'control')
+    g = speed_goal(r)
+    better = '; '.join(c.label for c in r['cmps'] if c.verdict == 'better')
+    g = (goal, '**NOT MET**', f'{g[2]}; better: {better}') if better else g
+    rows = [[c.label, c.stock.fmt('{:.4g}'), c.ours.fmt('{:.4g}'), c] for c in r['cmps']
+            if c.ratio is not None]
+    return (goal, g[1], g[2]), [(
+        '5. Control: the stock kernel booted twice (identical kernels; every verdict but '
+        '"worse" and "better" expected; the comparisons with a ratio)',
+        Table(['measure', 'stock', 'stock again', 'ratio [CI]'], rows))]
+
+
+def header(args, info, reps):
+    return [
+        '# zpci-clp bench: ours against the stock kernel', '',
+        '| | |', '|---|---|',
+        f'| base | linux-source-6.12 {info["base"]} (stock = base; ours = base + '
+        'patches/series) |',
+        f'| QEMU | {info["qemu"]}, s390-ccw-virtio, {info["accel"]} |',
+        f'| date | {info["now"].strftime("%Y-%m-%d %H:%M UTC")} |',
+        f'| configuration | {args.frags} (allnoconfig + fragments, the same for both'
+        f'{"; ours also " + args.zpci_frags if args.zpci_frags else ""}) '
+        '+ tools/testing/zpci/bench/count-intercepts.patch in both |',
+        f'| repetitions | {reps}; every profile boots both kernels back to back, '
+        'the order alternating per repetition |',
+        f'| host | {os.cpu_count()} CPUs, shared with other work (builds, boots) |',
+        f'| make bench took | {info["took"]} (builds included) |', '',
+        'Values: median over the repetitions [min-max]; **FAILS** with the error and the '
+        'number of repetitions that failed.  Ratio: ours/stock of the medians; for latencies '
+        'and times lower is better (above 1 is worse), for throughputs higher is better '
+        '(below 1 is worse).  [CI]: the Mann-Whitney (Hodges-Lehmann) interval of the ratio '
+        f'at level 1 - {ALPHA}/m, m the number of comparisons (Bonferroni): for identical '
+        f'kernels no interval lies wholly on the worse side of 1 with probability '
+        f'{1 - ALPHA / 2:.3f} or more.  Verdict: worse or better when the interval excludes 1, '
+        f'equal when it lies within 1 ± {EQUAL:g}, otherwise inconclusive; not judged '
+        '(fewer values than the level needs: at m = 63 that is under 7 repetitions).', '']
+
+
+LIMITS = [
+    '- Interceptions are counted in the guest at the instruction (count-intercepts.patch): '
+    'under TCG QEMU emulates them, and QEMU 7.2 has no trace events for them; under KVM '
+    'each counted instruction is one interception.',
+    '- MIO: QEMU offers none, so only the function-handle instructions run.',
+    '- Copies to BAR space from userspace: stock cannot map a BAR on s390, so both kernels '
+    'copy through zpci_memcpy_toio() (zpci_bench/bar_write).',
+    '- maxstbl other than 128: QEMU reports 128, the constant stock uses; only the CLP '
+    'override (ours only) can present another, so copies inside 4 KiB cannot differ here.',
+    '- The IOMMU cost of block I/O: QEMU\'s virtio-blk does not offer '
+    'VIRTIO_F_ACCESS_PLATFORM (3c: no RPCIT); section 2 is the cost of notifications and '
+    'interrupts, not of DMA mapping.',
+    '- TCG timings on a shared 2-CPU host: relative cost, not what hardware would do.',
+]
+
+
+def write_md(path, args, info, data, goals, sections, top):
+    reps = max(len(v) for v in data.values())
+    lines = header(args, info, reps) + ['## Goals', '',
+                                        str(Table(['goal', 'verdict', 'measured'], goals)), '']
+    failed = sorted(os.path.relpath(b['dir'], top) for v in data.values() for b in v
+                    if b['runner'] not in (0, None))
+    if failed:
+        lines += ['Boots the runner judged failed (splat, timeout or a guest step that could '
+                  'not run): ' + ', '.join(failed), '']
+    for title, table in sections:
+        lines += [f'## {title}', '', str(table), '']
+    lines += ['## What cannot be measured here', ''] + LIMITS + [
+        '', 'Raw data: build/bench/runs/repN/bench-PROFILE-KERNEL/console.log; '
+        'build/results/bench.json.']
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    with open(os.path.join(os.path.dirname(path), 'bench.json'), 'w') as f:
+        json.dump({f'{k[0]}/{k[1]}': [{'dir': os.path.relpath(b['dir'], top),
+                                       'runner': b['runner'], 'records': b['recs']} for b in v]
+                   for k, v in sorted(data.items())}, f, indent=1)
+
+
+def write_summary(path, args, info, reps, goals, out, top):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    text = textwrap.wrap(f'zpci-clp bench (make bench): the stock kernel (base {info["base"]}) '
+                         f'against ours, same configuration ({args.frags}), {info["qemu"]}, '
+                         f'{info["accel"]}, {reps} repetitions, '
+                         f'{info["now"].strftime("%Y-%m-%d")}; tables in '
+                         f'{os.path.relpath(out, top)}.', 72) + ['']
+    for goal, v, ev in goals:
+        text += textwrap.wrap(f'- {goal}: {v.strip("*")}. {ev}', 72, subsequent_indent='  ')
+    with open(path, 'w') as f:
+        f.write('\n'.join(text) + '\n')
+
+
+def plot(path, pd, base):
+    """Four gnuplot panels: DMA map latency in 1 GiB and 4 GiB guests (a
+    failed point is a mark at the top), virtio-blk throughput, CLP requests."""
+    colors = {'stock': '#c0392b', 'zpci': '#2471a3'}
+    gp = ['set terminal pngcairo size 1400,1000 font "sans,10"', f'set output "{path}"',
+          'set termoption noenhanced', 'set key bottom right', 'set grid',
+          f'set multiplot layout 2,2 title "zpci-clp bench: stock (base {base}) vs ours, '
+          'QEMU TCG; medians, bars = range"']
+
+    def block(name, rows):
+        gp.extend([f'${name} << EOD'] + rows + ['EOD'])
+        return f'${name}'
+    for mem in ('1g', '4g'):
+        top_y = 2 * max([pd[('dma', mem, th, g)][k].hi or 0 for th in THREADS
+                         for g in GRANULES for k in KERNELS] + [1])
+        plots = []
+        for k in KERNELS:
+            for th in THREADS:
+                pts = [(g, pd[('dma', mem, th, g)][k]) for g in GRANULES]
+                who = f'{"stock" if k == "stock" else "ours"}, {th} thr'
+                if any(s.ok for _, s in pts):
+                    plots.append(block(f'd{mem}{k}{th}', [f'{g} {s.med} {s.lo} {s.hi}'
+                                                          for g, s in pts if s.ok]) +
+                                 f' using 1:2:3:4 with yerrorlines lc rgb "{colors[k]}" '
+                                 f'dt {th} title "{who}"')
+                # failures at the top: 1 thread above 2, stock above ours
+                y = top_y / 1.5 ** (th - 1 + 2 * (k == 'zpci'))
+                if any(s.fails for _, s in pts):
+                    plots.append(block(f'f{mem}{k}{th}', [f'{g} {y}' for g, s in pts
+                                                          if s.fails]) +
+                                 f' using 1:2 with points pt {2 if th == 1 else 6} ps 2 '
+                                 f'lc rgb "{colors[k]}" title "{who}: fails"')
+        gp += ['set logscale x 2', 'set logscale y', 'set xrange [0.7:1500]',
+               f'set yrange [0.5:{top_y * 1.5}]', 'set xlabel "granule (pages)"',
+               'set ylabel "map latency (µs)"',
+               f'set title "dma_map_benchmark map latency, {mem[0]} GiB guest '
+               '(marks at top: failed in a repetition)"',
+               'plot ' + (', '.join(plots) or 'NaN title "no data"'),
+               'unset logscale x', 'set xrange [*:*]', 'set yrange [*:*]']
+    blk = block('blk', [f'{i} "{op} {bs // 1024}K" ' + ' '.join(
+        str(getattr(pd[('blk', bs, op)][k], a) or 0) for k in KERNELS for a in ('med', 'lo', 'hi'))
+        for i, (bs, op) in enumerate([(1048576, 'write'), (1048576, 'read'), (4096, 'write'),
+                                      (4096, 'read')])])
+    clp = block('clp', [f'{i} "{n} fn" ' + ' '.join(
+        str(pd[('clp', n, c)][k].med or 0) for c in ('clp', 'clp_query_grp') for k in KERNELS)
+        for i, n in enumerate((1, 8, 32))])
+    gp += ['set logscale y', 'set style data histogram',
+           'set style histogram errorbars gap 1 lw 1', 'set style fill solid 0.7',
+           'set xlabel ""', 'set ylabel "MiB/s"', 'set yrange [1:*]', 'set key top right',
+           'set title "virtio-blk sequential O_DIRECT throughput (1 GiB guest)"',
+           f'plot {blk} using 3:4:5:xtic(2) lc rgb "{colors["stock"]}" title "stock", '
+           f'"" using 6:7:8 lc rgb "{colors["zpci"]}" title "ours"',
+           'unset logscale y', 'set yrange [0:*]', 'set style histogram clustered gap 1',
+           'set ylabel "CLP requests"', 'set key top left',
+           'set title "CLP requests to bring up N functions of one group"',
+           f'plot {clp} using 3:xtic(2) lc rgb "{colors["stock"]}" title "all, stock", '
+           f'"" using 4 lc rgb "{colors["zpci"]}" title "all, ours", '
+           '"" using 5 lc rgb "#e59866" title "query group, stock", '
+           '"" using 6 lc rgb "#7fb3d5" title "query group, ours"', 'unset multiplot']
+    res = subprocess.run(['gnuplot'], input='\n'.join(gp) + '\n', capture_output=True,
+                         text=True)
+    if res.returncode:
+        print(f'bench_report: gnuplot failed: {res.stderr.strip()}', file=sys.stderr)
+
+
+def selftest():
+    """The statistics on synthetic data; returns the failures."""
+    bad, rnd = [], random.Random(1)
+    bad += [f'U {n}' for n in ((1, 1), (3, 4), (7, 7), (10, 9)) if sum(u_counts(*n)) !=
+            math.comb(sum(n), n[0]) or u_counts(*n) != u_counts(*n)[::-1]]
+
+    def sample(n, scale=1.0, sd=0.05):
+        return [scale * math.exp(rnd.gauss(0, sd)) for _ in range(n)]
+    # identical kernels, one comparison at 95%: at most 5% of intervals exclude 1
+    miss = sum(not (lo <= 1 <= hi) for lo, hi in
+               (ratio_ci(sample(7), sample(7), 0.95) for _ in range(4000)))
+    if miss > 0.06 * 4000:
+        bad.append(f'95% interval missed 1.0 in {miss} of 4000')
+    # 63 comparisons, Bonferroni: at most 2.5% of families with any "worse"
+    fam = 0
+    for _ in range(300):
+        cmps = []
+        for _ in range(63):
+            Cmp(cmps, '', Stat(sample(7)), Stat(sample(7)), False)
+        judge_all(cmps)
+        fam += any(c.verdict == 'worse' for c in cmps)
+    if fam > 0.05 * 300:
+        bad.append(f'control: a family with a worse verdict in {fam} of 300')
+    for n, sd, scale, hb, m, want in ((7, 0.05, 1.5, False, 1, 'worse'),
+                                      (7, 0.05, 1.5, True, 1, 'better'),
+                                      (9, 0.01, 1.0, False, 1, 'equal'),
+                                      (7, 0.3, 1.0, False, 1, 'inconclusive'),
+                                      (6, 0.01, 1.0, False, 63, 'not judged')):
+        cmps = []
+        c = Cmp(cmps, '', Stat(sample(n, sd=sd)), Stat(sample(n, scale, sd)), hb)
+        judge_all(cmps * m)
+        if c.verdict != want:
+            bad.append(f'{want}: got {c.verdict} for {c}')
+    return bad
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--selftest', action='store_true', help='check the statistics, exit')
+    # --summary: the goals in plain text, for make series; --zpci-frags: ours only
+    for a in ('--runs', '--out', '--plot', '--summary', '--frags', '--zpci-frags'):
+        ap.add_argument(a, default='')
+    ap.add_argument('--start', type=int, help='epoch seconds make bench started')
+    args = ap.parse_args()
+    if not args.selftest and not (args.runs and args.out):
+        ap.error('--runs and --out are required')
+    return args
+
+
+def run_info(args, top):
+    """Base and QEMU version, date, accelerator, duration of make bench."""
+    version = os.path.join(top, 'build/base-version')
+    base = open(version).read().strip() if os.path.exists(version) else 'unknown'
+    qemu = subprocess.run(['sh', '-c', 'qemu-system-s390x --version | head -n1'],
+                          capture_output=True, text=True).stdout.strip() or 'unknown'
+    now = datetime.datetime.now(datetime.timezone.utc)
+    kvm = os.uname().machine == 's390x' and os.access('/dev/kvm', os.W_OK)
+    return {'base': base, 'now': now, 'qemu': qemu, 'accel': 'KVM' if kvm else 'TCG',
+            'took': (f'{(int(now.timestamp()) - args.start) / 60:.1f} min' if args.start
+                     else 'unknown')}
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--runs', required=True)
-    ap.add_argument('--out', required=True)
-    ap.add_argument('--plot')
-    ap.add_argument('--summary', help='plain-text summary (goals) for the cover letter')
-    ap.add_argument('--start', type=int, help='epoch seconds make bench started')
-    ap.add_argument('--frags', default='')
-    ap.add_argument('--zpci-frags', default='', help='fragments of ours only')
-    args = ap.parse_args()
-
+    args = parse_args()
+    if args.selftest:
+        bad = selftest()
+        print('bench_report: selftest ' + ('FAILED: ' + '; '.join(bad) if bad else 'passed'))
+        return 1 if bad else 0
     top = os.path.abspath(os.path.join(os.path.dirname(__file__), '../../../..'))
     data = load_runs(args.runs)
     if not data:
         print(f'bench_report: no runs in {args.runs}', file=sys.stderr)
         return 1
-    reps = max(len(v) for v in data.values())
-
-    def boots(profile, kernel):
-        return data.get((profile, kernel), [])
-
-    goals = []          # (goal, verdict, evidence)
-    worse_rows = []     # rows whose ratio is worse beyond noise
-    uncomputed = []     # rows without a ratio
-    sections = []
-    plotdata = {}
-
-    # --- 1. DMA map/unmap latency and RPCITs --------------------------
-    dma_rows, rpcit_rows = [], []
-    stock_failed, ours_failed_there, ours_missing = [], [], []
-    for mem in ('1g', '4g'):
-        for th in THREADS:
-            for g in GRANULES:
-                match = (lambda th, g: lambda kv: kv.get('threads') == str(th) and
-                         kv.get('granule') == str(g))(th, g)
-                fail = lambda kv: None if kv.get('status') == 'ok' else kv.get('status', '?')
-                st = {}
-                for k in KERNELS:
-                    b = boots(mem, k)
-                    st[k] = {
-                        'map': stat_of(b, 'dma', match, lambda kv: int(kv['map_100ns']) / 10, fail),
-                        'unmap': stat_of(b, 'dma', match, lambda kv: int(kv['unmap_100ns']) / 10, fail),
-                        'rpcit': stat_of(b, 'dma', match, lambda kv: 10000 * int(kv['rpcit']) /
-                                         int(kv['dma_map_pairs']), fail),
-                        'pairs': stat_of(b, 'dma', match, lambda kv: int(kv['dma_map_pairs']), fail),
-                    }
-                label = f'{mem.upper().replace("G", " GiB")}, {th} thr, {g} pg'
-                rm, wm = ratio(st['stock']['map'], st['zpci']['map'], False, f'DMA map {label}')
-                ru, wu = ratio(st['stock']['unmap'], st['zpci']['unmap'], False,
-                               f'DMA unmap {label}')
-                for name, w in (('map', wm), ('unmap', wu)):
-                    if w:
-                        worse_rows.append(f'DMA {name} {label}')
-                dma_rows.append([label, st['stock']['map'].fmt(), st['zpci']['map'].fmt(), rm,
-                                 st['stock']['unmap'].fmt(), st['zpci']['unmap'].fmt(), ru])
-                rpcit_rows.append([label, st['stock']['rpcit'].fmt('{:.0f}'),
-                                   st['zpci']['rpcit'].fmt('{:.0f}'),
-                                   st['stock']['pairs'].fmt('{:.0f}'),
-                                   st['zpci']['pairs'].fmt('{:.0f}')])
-                if st['stock']['map'].fails:
-                    stock_failed.append(label)
-                if not st['zpci']['map'].runs:
-                    ours_missing.append(label)
-                elif st['zpci']['map'].fails:
-                    ours_failed_there.append(label + ('' if st['stock']['map'].fails
-                                                      else ' (where stock succeeds)'))
-                plotdata[('dma', mem, th, g)] = st
-    g = 'success at every granule where stock fails'
-    if ours_failed_there:
-        goals.append((g, '**NOT MET**', 'ours fails at: ' + '; '.join(ours_failed_there)))
-    elif ours_missing:
-        goals.append((g, 'not measured', f'{len(ours_missing)} of {len(dma_rows)} '
-                      'points not measured for ours'))
-    else:
-        goals.append((g, 'met', f'stock fails at {len(stock_failed)} of {len(dma_rows)} points '
-                      f'({"; ".join(stock_failed) or "none"}); ours succeeds at every point '
-                      f'in every repetition'))
-    sections.append(('1. DMA map/unmap latency (dma_map_benchmark, 64-bit mask, µs per '
-                     'operation; lower is better)', md_table(
-                         ['guest, threads, granule', 'stock map', 'ours map', 'ratio',
-                          'stock unmap', 'ours unmap', 'ratio'], dma_rows)))
-    sections.append(('3b. RPCITs per 10,000 map/unmap pairs (and pairs made per 1 s run)',
-                     md_table(['guest, threads, granule', 'stock RPCIT/10k', 'ours RPCIT/10k',
-                               'stock pairs', 'ours pairs'], rpcit_rows)))
-
-    # --- 2. virtio-blk O_DIRECT throughput -----------------------------
-    blk_rows, blk_int_rows = [], []
-    for bs in (1048576, 4096):
-        for op in ('write', 'read'):
-            match = (lambda bs, op: lambda kv: kv.get('op') == op and kv.get('bs') == str(bs))(bs, op)
-            st = {k: stat_of(boots('1g', k), 'blk', match,
-                             lambda kv: (int(kv['bytes']) / 2**20) / (int(kv['ns']) / 1e9))
-                  for k in KERNELS}
-            per = {k: {c: stat_of(boots('1g', k), 'blk', match,
-                                  (lambda c: lambda kv: int(kv[c]) / (int(kv['bytes']) / 2**20))(c))
-                       for c in ('rpcit', 'pcistg', 'pcilg')} for k in KERNELS}
-            label = f'seq {op}, {bs // 1024} KiB requests'
-            r, w = ratio(st['stock'], st['zpci'], True, f'virtio-blk {label}')
-            if w:
-                worse_rows.append(f'virtio-blk {label}')
-            if r == 'n/a':
-                uncomputed.append(f'virtio-blk {label}')
-            blk_rows.append([label, st['stock'].fmt(), st['zpci'].fmt(), r])
-            blk_int_rows.append([label] + [per[k][c].fmt('{:.1f}') for c in ('rpcit', 'pcistg')
-                                           for k in KERNELS])
-            plotdata[('blk', bs, op)] = st
-    sections.append(('2. virtio-blk sequential throughput, O_DIRECT (MiB/s, 1 GiB guest; '
-                     'higher is better)', md_table(['workload', 'stock', 'ours', 'ratio'], blk_rows)))
-
-    # --- 3. interceptions ----------------------------------------------
-    clp_rows, grp_verdict = [], []
-    for n in (1, 8, 32):
-        prof = f'clp{n}'
-        row = [f'{n} function{"s" if n > 1 else ""}']
-        for c in ('clp', 'clp_list', 'clp_query_fn', 'clp_query_grp', 'clp_set_fn'):
-            st = {k: stat_of(boots(prof, k), 'clp', lambda kv: True,
-                             (lambda c: lambda kv: int(kv[c]))(c)) for k in KERNELS}
-            row += [st['stock'].fmt('{:.0f}'), st['zpci'].fmt('{:.0f}')]
-            plotdata[('clp', n, c)] = st
-            if c == 'clp_query_grp':
-                z = st['zpci']
-                if not z.runs:
-                    grp_verdict.append((n, None))
-                else:
-                    grp_verdict.append((n, z.ok and not z.fails and z.lo() == z.hi() == 1))
-        clp_rows.append(row)
-    if any(v is None for _, v in grp_verdict) or not grp_verdict:
-        goals.append(('one group query per group, not per function', 'not measured',
-                      'CLP boots missing'))
-    else:
-        ok = all(v for _, v in grp_verdict)
-        ev = '; '.join(f'{n} function{"s" if n > 1 else ""}: stock {plotdata[("clp", n, "clp_query_grp")]["stock"].fmt("{:.0f}")}'
-                       f', ours {plotdata[("clp", n, "clp_query_grp")]["zpci"].fmt("{:.0f}")}'
-                       for n, _ in grp_verdict)
-        goals.append(('one group query per group, not per function (1 group)',
-                      'met' if ok else '**NOT MET**', ev + ' query-group requests'))
-    sections.append(('3a. CLP requests to bring up N functions of one group (whole boot; '
-                     'stock / ours)', md_table(
-                         ['functions', 'all CLP stock', 'ours', 'list stock', 'ours',
-                          'query fn stock', 'ours', 'query group stock', 'ours',
-                          'set fn stock', 'ours'], clp_rows)))
-    sections.append(('3c. zPCI instructions per MiB of virtio-blk I/O (1 GiB guest)',
-                     md_table(['workload', 'RPCIT stock', 'RPCIT ours', 'PCISTG stock',
-                               'PCISTG ours'], blk_int_rows)))
-
-    store_rows, store_ok, store_bad, store_perf = [], [], [], []
-    cases = []
-    for b in boots('1g', 'zpci') + boots('1g', 'stock'):
-        for kv in [kv for k, kv in b['recs'] if k == 'store']:
-            if kv.get('case') not in cases:
-                cases.append(kv.get('case'))
-    for case in cases:
-        match = (lambda c: lambda kv: kv.get('case') == c)(case)
-        fail = lambda kv: None if kv.get('rc') == '0' else f'rc={kv.get("rc", "setup")}'
-        st = {k: stat_of(boots('1g', k), 'store', match,
-                         lambda kv: int(kv['pcistg']) + int(kv['pcistb']), fail) for k in KERNELS}
-        sample = next((kv for b in boots('1g', 'zpci') + boots('1g', 'stock')
-                       for k, kv in b['recs'] if k == 'store' and kv.get('case') == case
-                       and 'req' in kv), None)
-        if sample is None:
-            continue
-        o, ln, rp = sample['req'].split(':')
-        off, length, reps_req = int(o, 16), int(ln), int(rp)
-        maxstbl = {k: stat_of(boots('1g', k), 'store', match, lambda kv: int(kv['maxstbl']))
-                   for k in KERNELS}
-        m = maxstbl['zpci'].med() or maxstbl['stock'].med()
-        exp = expected_stores(off, length, int(m)) * reps_req if m else None
-        mib = length * reps_req / 2**20
-        desc = f'{length} B at 0x{off:x}' + (f' x{reps_req} ({mib:g} MiB)' if reps_req > 1 else '')
-        if case.startswith('tput-'):
-            # throughput only: long enough to time
-            thr = {k: stat_of(boots('1g', k), 'store', match,
-                              lambda kv: (int(kv['len']) * int(kv['reps']) / 2**20) /
-                              (int(kv['ns']) / 1e9), fail) for k in KERNELS}
-            r, w = ratio(thr['stock'], thr['zpci'], True, f'BAR copy {case}')
-            if w:
-                worse_rows.append(f'BAR copy {case}')
-            if r == 'n/a':
-                uncomputed.append(f'BAR copy {case}')
-            store_perf.append([f'{case}: {desc}', thr['stock'].fmt(), thr['zpci'].fmt(), r])
-            continue
-        verdict = {}
-        for k in KERNELS:
-            s_ = st[k]
-            verdict[k] = (s_.ok and not s_.fails and exp is not None and s_.lo() == s_.hi() == exp)
-        if exp is not None and st['zpci'].runs:
-            (store_ok if verdict['zpci'] else store_bad).append(case)
-        store_rows.append([case, desc, f'{int(m) if m else "?"}',
-                           str(exp) if exp is not None else '?',
-                           st['stock'].fmt('{:.0f}') + (' ✓' if verdict['stock'] else ''),
-                           st['zpci'].fmt('{:.0f}') + (' ✓' if verdict['zpci'] else '')])
-        plotdata[('store', case)] = st
-    g = 'store instructions per 4 KiB-bounded chunk = ceil(length / maxstbl in effect)'
-    if not store_ok and not store_bad:
-        goals.append((g, 'not measured', 'no store results of ours'))
-    else:
-        goals.append((g, 'met' if not store_bad else '**NOT MET**',
-                      f'ours: {len(store_ok)} of {len(store_ok) + len(store_bad)} copies '
-                      'issue exactly that many stores'
-                      + (f' (not: {", ".join(store_bad)})' if store_bad else '')))
-    sections.append(('3d. PCI store instructions (PCISTG + PCISTB) of copies to BAR space '
-                     '(zpci_memcpy_toio() through zpci_bench/bar_write; ✓ = equals the rule)',
-                     md_table(['case', 'copy', 'maxstbl', 'rule: Σ ceil(chunk/maxstbl)',
-                               'stock', 'ours'], store_rows)))
-    if store_perf:
-        sections.append(('3e. Copy throughput to BAR space (MiB/s; higher is better)',
-                         md_table(['copy', 'stock', 'ours', 'ratio'], store_perf)))
-    sections.append(iova_fail_section(data))
-
-    # --- 4. bring-up time ----------------------------------------------
-    ready_rows = []
-    for n in (1, 8, 32):
-        prof = f'clp{n}'
-        st = {k: stat_of(boots(prof, k), 'ready', lambda kv: True,
-                         lambda kv: float(kv['uptime']), lambda kv: None if
-                         kv.get('bound') == kv.get('nfuncs') else 'not all bound')
-              for k in KERNELS}
-        measures = [('boot → every function has a driver (guest, /proc/uptime)', st)]
-        for init, what in (('pci_base_init', 'zPCI init: CLP, enable, bus scan'),
-                           ('virtio_pci_driver_init', 'virtio-pci probes')):
-            ic = {}
-            for k in KERNELS:
-                vals = [initcall_secs(b, init) for b in boots(prof, k)]
-                ic[k] = Stat(vals, ['no initcall_debug line' for v in vals if v is None],
-                             len(vals))
-            measures.append((f'{what} ({init}, initcall_debug)', ic))
-        for name, s_ in measures:
-            label = f'{n} function{"s" if n > 1 else ""}: {name}'
-            r, w = ratio(s_['stock'], s_['zpci'], False, label)
-            if w:
-                worse_rows.append(label)
-            if r == 'n/a':
-                uncomputed.append(label)
-            fmt = '{:.3f}' if 'uptime' in name else '{:.4f}'
-            ready_rows.append([label, s_['stock'].fmt(fmt), s_['zpci'].fmt(fmt), r])
-        plotdata[('ready', n)] = st
-    sections.append(('4. Time from boot until all functions are ready (seconds; lower is better)',
-                     md_table(['measure', 'stock', 'ours', 'ratio'], ready_rows)))
-
-    perf_rows = len(dma_rows) * 2 + len(blk_rows) + len(store_perf) + len(ready_rows)
-    goals.insert(0, ('no ratio worse than 1.0 beyond noise',
-                     ('**NOT MET**' if worse_rows else
-                      'not judged' if len(UNJUDGED) == perf_rows - len(uncomputed) else 'met'),
-                     (f'{len(worse_rows)} of {perf_rows} ratios worse beyond noise'
-                      + (': ' + '; '.join(worse_rows) if worse_rows else '')
-                      + (f'; {len(uncomputed)} without a ratio (a kernel failed or did not run): '
-                         + '; '.join(uncomputed) if uncomputed else '')
-                      + (f'; {len(UNJUDGED)} not judged (fewer than 2 values of a kernel)'
-                         if UNJUDGED else '')
-                      + worst_within_noise(worse_rows))))
-
-    # --- write ---------------------------------------------------------
-    try:
-        with open(os.path.join(top, 'build/base-version')) as f:
-            base = f.read().strip()
-    except OSError:
-        base = 'unknown'
-    now = datetime.datetime.now(datetime.timezone.utc)
-    total = f'{(int(now.timestamp()) - args.start) / 60:.1f} min' if args.start else 'unknown'
-    runner_fail = sorted(os.path.relpath(b['dir'], top) for v in data.values() for b in v
-                         if b['runner'] not in (0, None))
-    kvm = os.uname().machine == 's390x' and os.access('/dev/kvm', os.W_OK)
-    lines = [
-        '# zpci-clp bench: ours against the stock kernel',
-        '',
-        '| | |', '|---|---|',
-        f'| base | linux-source-6.12 {base} (stock = base; ours = base + patches/series) |',
-        f'| QEMU | {qemu_version()}, s390-ccw-virtio, {"KVM" if kvm else "TCG"} |',
-        f'| date | {now.strftime("%Y-%m-%d %H:%M UTC")} |',
-        f'| configuration | {args.frags} (allnoconfig + fragments, the same for both'
-        f'{"; ours also " + args.zpci_frags if args.zpci_frags else ""}) '
-        f'+ tools/testing/zpci/bench/count-intercepts.patch in both |',
-        f'| repetitions | {reps}; every profile boots both kernels back to back, '
-        f'the order alternating per repetition |',
-        f'| host | {os.cpu_count()} CPUs, shared with other work (builds, boots) |',
-        f'| make bench took | {total} (builds included) |',
-        '',
-        'Values: median over the repetitions [min-max]; **FAILS** with the error and '
-        'the number of repetitions that failed.  Ratio: ours/stock of the medians; for '
-        'latencies and times lower is better (a ratio above 1 is worse), for throughputs '
-        'higher is better (below 1 is worse).  Worse beyond noise: worse, and the two '
-        f'ranges do not overlap (for identical kernels, by chance with probability '
-        f'1/{math.comb(2 * reps, reps)} per ratio at {reps} repetitions).',
-        '',
-        '## Goals',
-        '',
-        md_table(['goal', 'verdict', 'measured'], goals),
-        '',
-    ]
-    if runner_fail:
-        lines += ['Boots the runner judged failed (splat, timeout or a guest step that '
-                  'could not run): ' + ', '.join(runner_fail), '']
-    for title, table in sections:
-        lines += [f'## {title}', '', table, '']
-    lines += [
-        '## What cannot be measured here',
-        '',
-        '- Interceptions are counted in the guest, at the instruction (count-intercepts.patch): '
-        'under TCG QEMU emulates the instructions instead of intercepting them, and QEMU 7.2 has '
-        'no trace events for them.  Under KVM each counted instruction is one interception.',
-        '- MIO (the MIO store, load and store-block instructions, the s390_pci_mmio_* syscalls): '
-        'QEMU offers no MIO, so only the function-handle instructions run.',
-        '- Copies to BAR space from userspace: the stock kernel has no way to map a BAR (no '
-        'resourceN mmap on s390, VFIO_PCI_MMAP is off on s390), so both kernels copy through '
-        'the kernel function zpci_memcpy_toio(), triggered by zpci_bench/bar_write.',
-        '- maxstbl other than 128: QEMU reports 128 for its emulated group, which equals the '
-        'constant the stock kernel uses; only the CLP override (test configuration, ours only) '
-        'can present another value, so copies inside one 4 KiB block cannot differ here.',
-        '- The IOMMU cost of block I/O: QEMU\'s virtio-blk function does not offer '
-        'VIRTIO_F_ACCESS_PLATFORM, so the guest does not map its buffers through the DMA API '
-        '(3c: no RPCIT in either kernel); section 2 shows the cost of notifications and '
-        'interrupts (one PCISTG and one SIC per request), not of DMA mapping.',
-        '- Timings are TCG timings on a shared 2-CPU host; they show relative cost, not what '
-        'hardware would do.',
-        '',
-        'Raw data: build/bench/runs/repN/bench-PROFILE-KERNEL/console.log; '
-        'build/results/bench.json.',
-    ]
-    with open(args.out, 'w') as f:
-        f.write('\n'.join(lines) + '\n')
-    with open(os.path.join(os.path.dirname(args.out), 'bench.json'), 'w') as f:
-        json.dump({f'{k[0]}/{k[1]}': [{'dir': os.path.relpath(b['dir'], top),
-                                       'runner': b['runner'], 'records': b['recs']} for b in v]
-                   for k, v in sorted(data.items())}, f, indent=1)
+    r, sections = analyse(data, 'zpci')
+    control_goal, control_sections = control_part(data)
+    goals = [speed_goal(r), control_goal] + r['goals']
+    info = run_info(args, top)
+    write_md(args.out, args, info, data, goals, sections + control_sections, top)
     if args.summary:
-        os.makedirs(os.path.dirname(args.summary), exist_ok=True)
-        out = textwrap.wrap(f'zpci-clp bench (make bench): the stock kernel (base {base}) '
-                            f'against ours, same configuration ({args.frags}), '
-                            f'{qemu_version()}, {"KVM" if kvm else "TCG"}, {reps} repetitions, '
-                            f'{now.strftime("%Y-%m-%d")}; tables in '
-                            f'{os.path.relpath(args.out, top)}.', 72) + ['']
-        for goal, verdict, ev in goals:
-            out += textwrap.wrap(f'- {goal}: {verdict.strip("*")}. {ev}', 72,
-                                 subsequent_indent='  ')
-        with open(args.summary, 'w') as f:
-            f.write('\n'.join(out) + '\n')
+        write_summary(args.summary, args, info, max(len(v) for v in data.values()), goals,
+                      args.out, top)
     if args.plot:
-        plot(args.plot, plotdata, base)
+        plot(args.plot, r['plot'], info['base'])
     print(f'bench: {os.path.relpath(args.out, top)}' +
           (f', {os.path.relpath(args.plot, top)}' if args.plot else ''))
     return 0
-
-
-def plot(path, pd, base):
-    """Four panels with gnuplot: DMA map latency 1 GiB / 4 GiB, virtio-blk
-    throughput, CLP requests.  Failed points are drawn at the panel's top
-    as crosses."""
-    d = os.path.splitext(path)[0] + '-data'
-    os.makedirs(d, exist_ok=True)
-    fails_y = {}
-    for mem in ('1g', '4g'):
-        top_y = max([pd[('dma', mem, th, g)][k]['map'].hi() or 0 for th in THREADS
-                     for g in GRANULES for k in KERNELS] + [1]) * 2
-        fails_y[mem] = top_y
-        for k in KERNELS:
-            for th in THREADS:
-                with open(f'{d}/dma-{mem}-{k}-{th}.dat', 'w') as f:
-                    for g in GRANULES:
-                        s = pd[('dma', mem, th, g)][k]['map']
-                        if s.ok:
-                            f.write(f'{g} {s.med()} {s.lo()} {s.hi()}\n')
-                with open(f'{d}/dma-{mem}-{k}-{th}-fail.dat', 'w') as f:
-                    for g in GRANULES:
-                        s = pd[('dma', mem, th, g)][k]['map']
-                        if s.fails:
-                            # 1 thread above, 2 threads below, ours lower
-                            f.write(f'{g} {top_y / (1.5 ** (th - 1 + 2 * (k == "zpci")))}\n')
-    with open(f'{d}/blk.dat', 'w') as f:
-        for i, (bs, op) in enumerate([(1048576, 'write'), (1048576, 'read'),
-                                      (4096, 'write'), (4096, 'read')]):
-            row = [str(i), f'"{op} {bs // 1024}K"']
-            for k in KERNELS:
-                s = pd[('blk', bs, op)][k]
-                row += [str(s.med() or 0), str(s.lo() or 0), str(s.hi() or 0)]
-            f.write(' '.join(row) + '\n')
-    with open(f'{d}/clp.dat', 'w') as f:
-        for i, n in enumerate((1, 8, 32)):
-            row = [str(i), f'"{n} fn"']
-            for c in ('clp', 'clp_query_grp'):
-                for k in KERNELS:
-                    s = pd[('clp', n, c)][k]
-                    row.append(str(s.med() if s.ok else 0))
-            f.write(' '.join(row) + '\n')
-
-    def nonempty(p):
-        return os.path.exists(p) and os.path.getsize(p) > 0
-
-    gp = [f'set terminal pngcairo size 1400,1000 font "sans,10"',
-          f'set output "{path}"', 'set termoption noenhanced',
-          f'set multiplot layout 2,2 title "zpci-clp bench: stock (base {base}) vs ours, '
-          f'QEMU TCG; medians, bars = range"',
-          'set key bottom right', 'set grid']
-    colors = {'stock': '#c0392b', 'zpci': '#2471a3'}
-    for mem in ('1g', '4g'):
-        gp += ['set logscale x 2', 'set logscale y', 'set xrange [0.7:1500]',
-               f'set yrange [0.5:{fails_y[mem] * 1.5}]',
-               'set xlabel "granule (pages)"', 'set ylabel "map latency (µs)"',
-               f'set title "dma_map_benchmark map latency, {mem[0]} GiB guest '
-               f'(marks at top: failed in a repetition)"']
-        plots = []
-        for k in KERNELS:
-            for th, dt in zip(THREADS, (1, 2)):
-                name = 'stock' if k == 'stock' else 'ours'
-                f = f'{d}/dma-{mem}-{k}-{th}.dat'
-                if nonempty(f):
-                    plots.append(f'"{f}" using 1:2:3:4 with yerrorlines lc rgb "{colors[k]}" '
-                                 f'dt {dt} title "{name}, {th} thread{"s" if th > 1 else ""}"')
-                ff = f'{d}/dma-{mem}-{k}-{th}-fail.dat'
-                if nonempty(ff):
-                    plots.append(f'"{ff}" using 1:2 with points pt {2 if th == 1 else 6} ps 2 '
-                                 f'lc rgb "{colors[k]}" '
-                                 f'title "{name}, {th} thr: fails"')
-        gp.append('plot ' + ', '.join(plots) if plots else 'set label "no data" at graph 0.5,0.5\nplot NaN notitle')
-        gp += ['unset logscale x', 'set xrange [*:*]', 'set yrange [*:*]']
-    gp += ['set logscale y']
-    gp += ['set style data histogram', 'set style histogram errorbars gap 1 lw 1',
-           'set style fill solid 0.7', 'set xlabel ""', 'set ylabel "MiB/s"',
-           'set yrange [1:*]', 'set key top right',
-           'set title "virtio-blk sequential O_DIRECT throughput (1 GiB guest)"',
-           f'plot "{d}/blk.dat" using 3:4:5:xtic(2) lc rgb "{colors["stock"]}" title "stock", '
-           f'"" using 6:7:8 lc rgb "{colors["zpci"]}" title "ours"',
-           'unset logscale y', 'set yrange [0:*]',
-           'set style histogram clustered gap 1', 'set ylabel "CLP requests"', 'set key top left',
-           'set title "CLP requests to bring up N functions of one group"',
-           f'plot "{d}/clp.dat" using 3:xtic(2) lc rgb "{colors["stock"]}" title "all, stock", '
-           f'"" using 4 lc rgb "{colors["zpci"]}" title "all, ours", '
-           f'"" using 5 lc rgb "#e59866" title "query group, stock", '
-           f'"" using 6 lc rgb "#7fb3d5" title "query group, ours"',
-           'unset multiplot']
-    with open(f'{d}/bench.gp', 'w') as f:
-        f.write('\n'.join(gp) + '\n')
-    r = subprocess.run(['gnuplot', f'{d}/bench.gp'], capture_output=True, text=True)
-    if r.returncode:
-        print(f'bench_report: gnuplot failed: {r.stderr.strip()}', file=sys.stderr)
 
 
 if __name__ == '__main__':
