@@ -18,6 +18,7 @@ import argparse
 import configparser
 import gzip
 import hashlib
+import io
 import json
 import os
 import re
@@ -32,6 +33,11 @@ import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '../../..'))
 PROFILES = os.path.join(TOP, 'tools/testing/zpci/profiles')
+# Where the kernel's KTAP parser (tools/testing/kunit/kunit_parser.py) is:
+# the tree make prepares, else the pristine base.
+KUNIT_DIRS = [os.path.join(TOP, 'build/src/zpci/tools/testing/kunit'),
+              os.path.join(TOP, 'build/base/linux-source-6.12/tools/testing/kunit')]
+KP = None
 
 # Profile function types: QEMU device, PCI vendor and device id QEMU gives
 # a transitional virtio function on the zPCI bus.
@@ -51,7 +57,6 @@ SPLATS = re.compile(
     r'|inconsistent lock state|Unable to handle kernel|Call Trace:'
     r'|kernel stack overflow')
 TS = re.compile(r'^\[\s*\d+\.\d+\]\s?')
-RESULT = re.compile(r'^(\s*)(not ok|ok) (\d+)\s*-?\s*(.*?)(\s+#\s*(SKIP|skip)\b.*)?$')
 
 
 TTY = sys.stdout.isatty()
@@ -284,40 +289,109 @@ def make_initrd(base, env, rundir):
     return out
 
 
-def parse_tap(lines):
-    """Top-level TAP results of one kselftest: [(status, desc)]."""
-    out = []
+def _kunit_parser():
+    """The kernel's KTAP parser, tools/testing/kunit/kunit_parser.py of the
+    tree we build (or of the base), imported once."""
+    global KP
+    if KP is None:
+        for d in KUNIT_DIRS:
+            if os.path.exists(os.path.join(d, 'kunit_parser.py')):
+                sys.path.insert(0, d)
+                break
+        import kunit_parser
+        KP = kunit_parser
+    return KP
+
+
+def ktap_parse(lines):
+    """Parse KTAP/TAP with the kernel's parser, which checks the versions,
+    the numbering and the plan: (main Test, [error messages]).  What the
+    parser prints goes to a buffer; its [ERROR] lines are returned."""
+    kp = _kunit_parser()
+    buf = io.StringIO()
+    printer = kp.stdout
+    kp.stdout = type(printer)(buf)
+    try:
+        test = kp.parse_run_tests(lines)
+    finally:
+        kp.stdout = printer
+    errors = [re.sub(r'^.*?\[ERROR\] Test: ', '', l)
+              for l in buf.getvalue().splitlines() if '[ERROR]' in l]
+    return test, errors
+
+
+def status_of(test):
+    """PASS, SKIP or FAIL for a kunit_parser Test."""
+    st = _kunit_parser().TestStatus
+    return {st.SUCCESS: 'PASS', st.SKIPPED: 'SKIP'}.get(test.status, 'FAIL')
+
+
+def skip_reasons(lines):
+    """{test name: reason} of the "ok N NAME # SKIP reason" lines, matched
+    with the parser's own expression."""
+    kp = _kunit_parser()
+    out = {}
     for line in lines:
-        m = RESULT.match(line)
-        if not m or m.group(1):
-            continue
-        status = 'SKIP' if m.group(6) else ('PASS' if m.group(2) == 'ok' else 'FAIL')
-        desc = m.group(4)
-        # a skip says why
-        why = re.sub(r'^\s+#\s*(SKIP|skip)\s*', '', m.group(5) or '')
-        out.append((status, f'{desc}: {why}' if status == 'SKIP' and why else desc))
+        m = kp.TEST_RESULT_SKIP.match(line)
+        if m:
+            out[m.group(4).strip()] = m.group(5).strip()
     return out
+
+
+def plan_skip(lines):
+    """The reason of a "1..0 # SKIP reason" plan (a test that skipped as a
+    whole), or None."""
+    for line in lines:
+        m = re.match(r'^\s*1\.\.0\s*#\s*SKIP\s*(.*)$', line, re.I)
+        if m:
+            return m.group(1) or 'skipped'
+    return None
+
+
+def parse_tap(lines):
+    """Results of one TAP document (a kselftest program or a guest script):
+    ([(status, desc)], [parser errors]).  No TAP at all: ([], [])."""
+    if not any(_kunit_parser().TAP_START.search(l) or
+               _kunit_parser().KTAP_START.search(l) for l in lines):
+        return [], []
+    test, errors = ktap_parse(lines)
+    why = skip_reasons(lines)
+    out = []
+    for t in test.subtests:
+        if not t.name.strip():
+            continue  # a result the plan announced and nobody printed
+        st = status_of(t)
+        desc = t.name.strip()
+        if st == 'SKIP' and why.get(t.name.strip()):
+            desc += ': ' + why[t.name.strip()]
+        out.append((st, desc))
+    if not test.subtests:
+        skip = plan_skip(lines)
+        if skip:
+            return [('SKIP', skip)], []
+    named = sum(1 for t in test.subtests if t.name.strip())
+    plan = f' (plan 1..{test.expected_count}, {named} results)' \
+        if test.expected_count is not None else ' (no plan)'
+    return out, [e + plan for e in errors if not e.endswith('0 tests run!') or test.subtests]
 
 
 def parse_ktap(lines):
-    """KUnit cases from the boot log: [(status, suite.case)]."""
-    out, suite, dump = [], None, False
+    """KUnit cases from the boot log, read with the kernel's parser:
+    ([(status, suite.case)], [errors])."""
+    boot = []
     for line in lines:
-        # The kernel log dumped at the end repeats the boot's KTAP.
-        if line.startswith('@@ZPCI dmesg-'):
-            dump = line.startswith('@@ZPCI dmesg-begin')
-            continue
-        if dump:
-            continue
-        m = re.match(r'^    # Subtest: (\S+)', line)
-        if m:
-            suite = m.group(1)
-            continue
-        m = RESULT.match(line)
-        if m and len(m.group(1)) == 4 and suite:
-            status = 'SKIP' if m.group(6) else ('PASS' if m.group(2) == 'ok' else 'FAIL')
-            out.append((status, f'{suite}.{m.group(4)}'))
-    return out
+        # KUnit runs before init; the kernel log dumped at the end repeats it.
+        if line.startswith('@@ZPCI '):
+            break
+        boot.append(line)
+    if not any(_kunit_parser().KTAP_START.search(l) for l in boot):
+        return [], []
+    test, errors = ktap_parse(boot)
+    out = []
+    for suite in test.subtests:
+        for case in suite.subtests or [suite]:
+            out.append((status_of(case), f'{suite.name}.{case.name}'))
+    return out, errors
 
 
 class Boot:
@@ -454,11 +528,13 @@ class Boot:
         tag = f'{self.p.name}/{self.kname}'
         res = self.results
         if self.p.kunit:
-            cases = parse_ktap(self.lines)
+            cases, errors = parse_ktap(self.lines)
             if not cases:
                 res.append(('FAIL', f'{tag}/kunit', 'no KUnit results on the console'))
             for st, name in cases:
                 res.append((st, f'{tag}/kunit/{name}', ''))
+            for e in errors:
+                res.append(('FAIL', f'{tag}/kunit', f'KTAP: {e}'))
         # Per-test sections.
         sections, cur = {}, None
         ends = {}
@@ -477,7 +553,7 @@ class Boot:
                 res.append(('FAIL', f'{tag}/{t}', 'did not run'))
                 continue
             rc = ends.get(t)
-            tap = parse_tap(sections[t])
+            tap, errors = parse_tap(sections[t])
             if t in self.p.expect_fail:
                 nfail = sum(st == 'FAIL' for st, _ in tap)
                 ok = nfail > 0 and rc not in (0, 4, None)
@@ -487,6 +563,8 @@ class Boot:
                 continue
             for st, desc in tap:
                 res.append((st, f'{tag}/{t}', desc))
+            for e in errors:
+                res.append(('FAIL', f'{tag}/{t}', f'TAP: {e}'))
             if rc is None:
                 res.append(('FAIL', f'{tag}/{t}', 'did not finish'))
             elif not tap:
