@@ -375,6 +375,48 @@ def parse_tap(lines):
     return out, [e + plan for e in errors if not e.endswith('0 tests run!') or test.subtests]
 
 
+KSFT_PROG = re.compile(r'^selftests: (\S+): (\S+)')
+
+
+def parse_ksft_runner(lines):
+    """Results of run_kselftest.sh: its TAP names one program per line
+    ("ok N selftests: COLLECTION: PROGRAM"), each program's own TAP
+    precedes it as "# "-prefixed diagnostics.  Both levels go through the
+    kernel's parser: [(program, status, desc)], [errors of the runner's
+    TAP]."""
+    kp = _kunit_parser()
+    test, errors = ktap_parse(lines)
+    # The runner's own result lines: the directive (# SKIP, # exit=N,
+    # # TIMEOUT) of each program's.
+    directive = {}
+    for line in lines:
+        m = kp.TEST_RESULT.match(line)
+        p = KSFT_PROG.match(m.group(4)) if m else None
+        if p:
+            directive[p.group(2)] = (m.group(5) or '').replace(' # ', '', 1).strip()
+    out = []
+    for sub in test.subtests:
+        m = KSFT_PROG.match(sub.name.strip())
+        prog = m.group(2) if m else (sub.name.strip() or 'kselftest')
+        # The program's lines: after its "# selftests:" header, unprefixed.
+        inner, seen = [], False
+        for l in sub.log:
+            if l.startswith('# selftests: '):
+                seen, inner = True, []
+            elif seen:
+                inner.append(l[2:] if l.startswith('# ') else '' if l == '#' else l)
+        res, ierr = parse_tap(inner)
+        res += [('FAIL', f'TAP: {e}') for e in ierr]
+        top = status_of(sub)
+        why = directive.get(prog, '')
+        if not res:
+            res = [(top, why or ('skipped' if top == 'SKIP' else 'no TAP'))]
+        elif top == 'FAIL' and all(st != 'FAIL' for st, _ in res):
+            res.append(('FAIL', f'run_kselftest.sh: not ok ({why or "no reason"})'))
+        out += [(prog, st, desc) for st, desc in res]
+    return out, errors
+
+
 def parse_ktap(lines):
     """KUnit cases from the boot log, read with the kernel's parser:
     ([(status, suite.case)], [errors])."""
@@ -535,13 +577,16 @@ class Boot:
                 res.append((st, f'{tag}/kunit/{name}', ''))
             for e in errors:
                 res.append(('FAIL', f'{tag}/kunit', f'KTAP: {e}'))
-        # Per-test sections.
+        # Per-test sections; "@@ZPCI test-start NAME kselftest": NAME ran
+        # through run_kselftest.sh.
         sections, cur = {}, None
-        ends = {}
+        ends, ksft = {}, set()
         for line in self.lines:
             if line.startswith('@@ZPCI test-start'):
                 cur = line.split()[2]
                 sections[cur] = []
+                if line.split()[3:4] == ['kselftest']:
+                    ksft.add(cur)
             elif line.startswith('@@ZPCI test-end'):
                 parts = line.split()
                 ends[parts[2]] = int(parts[3].split('=')[1])
@@ -553,24 +598,33 @@ class Boot:
                 res.append(('FAIL', f'{tag}/{t}', 'did not run'))
                 continue
             rc = ends.get(t)
-            tap, errors = parse_tap(sections[t])
+            if t in ksft:
+                progs, errors = parse_ksft_runner(sections[t])
+                tap = [(st, desc) for _, st, desc in progs]
+                lines = [(st, f'{tag}/{prog}', desc) for prog, st, desc in progs]
+                lines += [('FAIL', f'{tag}/{t}', f'run_kselftest.sh TAP: {e}') for e in errors]
+                if not progs and not errors:
+                    lines.append(('FAIL', f'{tag}/{t}', 'run_kselftest.sh printed no TAP'))
+                ok_rc = (0,)
+            else:
+                tap, errors = parse_tap(sections[t])
+                lines = [(st, f'{tag}/{t}', desc) for st, desc in tap]
+                lines += [('FAIL', f'{tag}/{t}', f'TAP: {e}') for e in errors]
+                ok_rc = (0, 4)
             if t in self.p.expect_fail:
                 nfail = sum(st == 'FAIL' for st, _ in tap)
-                ok = nfail > 0 and rc not in (0, 4, None)
+                ok = nfail > 0 and (t in ksft or rc not in (0, 4, None))
                 res.append(('PASS' if ok else 'FAIL', f'{tag}/{t}',
                             f'negative control: {nfail} failures reported, '
                             f'exit code {rc} (expected failures)'))
                 continue
-            for st, desc in tap:
-                res.append((st, f'{tag}/{t}', desc))
-            for e in errors:
-                res.append(('FAIL', f'{tag}/{t}', f'TAP: {e}'))
+            res += lines
             if rc is None:
                 res.append(('FAIL', f'{tag}/{t}', 'did not finish'))
-            elif not tap:
+            elif not tap and t not in ksft:
                 st = 'SKIP' if rc == 4 else ('PASS' if rc == 0 else 'FAIL')
                 res.append((st, f'{tag}/{t}', f'rc={rc}'))
-            elif rc not in (0, 4) and all(s != 'FAIL' for s, _ in tap):
+            elif rc not in ok_rc and all(s != 'FAIL' for s, _, _ in lines):
                 res.append(('FAIL', f'{tag}/{t}', f'exit code {rc}'))
         for f in self.p.functions:
             if getattr(f, 'kept', None):
