@@ -190,6 +190,15 @@ class Profile:
         # Negative controls: tests that must report a failure in this boot.
         self.expect_fail = p.get('expect_fail', '').split()
         self.env = {k[4:].upper(): v for k, v in p.items() if k.startswith('env.')}
+        # Shell command the guest's init runs before the tests.
+        self.setup = p.get('setup', '')
+        # none: the tests run with an empty environment (PATH, HOME, TERM).
+        self.environment = p.get('environment', 'profile')
+        if self.environment not in ('profile', 'none'):
+            raise ValueError(f'{path}: environment = {self.environment}: profile or none')
+        # kept: every function must have the driver after the tests that
+        # it had before them.
+        self.bindings = p.get('bindings', '')
         self.functions = []
         sections = [cp[sec] for sec in cp.sections() if sec.startswith('function ')]
         # Ids the profile declares are reserved before any is assigned.
@@ -219,7 +228,13 @@ class Profile:
             'ZPCI_NFUNCS': str(len(self.functions)),
             'ZPCI_FUNCTIONS': ' '.join(f.decl() for f in self.functions),
             'ZPCI_SHELL': '1' if shell else '0',
+            'ZPCI_SETUP': self.setup,
+            'ZPCI_ENVIRONMENT': self.environment,
         }
+        if self.environment == 'none':
+            # What init needs and nothing for the tests.
+            del env['ZPCI_FUNCTIONS']
+            return env
         blk = [f for f in self.functions if f.type == 'virtio-blk']
         if blk:
             # The runner's disks are scratch images it made for this boot:
@@ -566,6 +581,19 @@ class Boot:
             f'{os.path.relpath(self.rundir, TOP)}/console.log')
         return self.results
 
+    def check_bindings(self, tag):
+        """Every function bound after the tests as it was before them."""
+        before = parse_bindings(self.lines, 'before')
+        after = parse_bindings(self.lines, 'after')
+        if before is None or after is None:
+            return ('FAIL', f'{tag}/bindings', 'no bindings line before or after the tests')
+        changed = [f'{b}: {before.get(b, "absent")} -> {after.get(b, "absent")}'
+                   for b in sorted(set(before) | set(after)) if before.get(b) != after.get(b)]
+        if changed:
+            return ('FAIL', f'{tag}/bindings', 'not as found: ' + ', '.join(changed))
+        return ('PASS', f'{tag}/bindings', f'{len(before)} functions bound as found: ' +
+                ' '.join(f'{b}={d}' for b, d in sorted(before.items())))
+
     def collect(self, timed_out, elapsed):
         tag = f'{self.p.name}/{self.kname}'
         res = self.results
@@ -626,6 +654,8 @@ class Boot:
                 res.append((st, f'{tag}/{t}', f'rc={rc}'))
             elif rc not in ok_rc and all(s != 'FAIL' for s, _, _ in lines):
                 res.append(('FAIL', f'{tag}/{t}', f'exit code {rc}'))
+        if self.p.bindings == 'kept':
+            res.append(self.check_bindings(tag))
         for f in self.p.functions:
             if getattr(f, 'kept', None):
                 img, digest = f.kept
@@ -641,6 +671,14 @@ class Boot:
             res.append(('FAIL', f'{tag}/clean-log', f'{len(splats)} splat lines, first: {splats[0][:120]}'))
         else:
             res.append(('PASS', f'{tag}/clean-log', f'no oops/warning/kasan/kmemleak/hung-task report ({elapsed:.0f}s)'))
+
+
+def parse_bindings(lines, when):
+    """{bdf: driver} of the guest's "@@ZPCI bindings-WHEN" line, or None."""
+    for line in lines:
+        if line.startswith(f'@@ZPCI bindings-{when}'):
+            return dict(kv.split('=', 1) for kv in line.split()[2:])
+    return None
 
 
 def parse_report(lines):
