@@ -158,7 +158,7 @@ FIXTURE_TEARDOWN(vfio)
 	if (!self->bdf[0])
 		return;
 	/* Back to the function's own driver. */
-	zpci_unbind_override(self->bdf);
+	zpci_unbind_override(self->bdf, true);
 }
 
 /* BASE: ids and DMA range of the function. */
