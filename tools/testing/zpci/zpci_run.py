@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -326,9 +327,22 @@ def ktap_parse(lines):
     buf = io.StringIO()
     printer = kp.stdout
     kp.stdout = type(printer)(buf)
+
+    def stuck(*_):
+        raise TimeoutError('kunit_parser did not finish within 10 s')
+    # The parser loops without end on a plan line it does not expect (and
+    # grows without bound): never let it run away with the host's memory.
+    old = signal.signal(signal.SIGALRM, stuck)
+    signal.setitimer(signal.ITIMER_REAL, 10)
     try:
         test = kp.parse_run_tests(lines)
+    except TimeoutError as e:
+        test = kp.Test()
+        test.status = kp.TestStatus.FAILURE_TO_PARSE_TESTS
+        buf.write(f'[ERROR] Test: main: {e}\n')
     finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
         kp.stdout = printer
     errors = [re.sub(r'^.*?\[ERROR\] Test: ', '', l)
               for l in buf.getvalue().splitlines() if '[ERROR]' in l]
@@ -363,13 +377,40 @@ def plan_skip(lines):
     return None
 
 
+def leading_plan(lines):
+    """TAP 13 allows the plan after the results; kunit_parser (KTAP) reads
+    it only before them and loops on it after them.  Move a trailing plan
+    up behind the version line, where the parser checks it as any plan;
+    a second plan is an error and becomes a diagnostic: (lines, [errors])."""
+    kp = _kunit_parser()
+    plan = [i for i, l in enumerate(lines) if re.match(r'^1\.\.[0-9]+', l)]
+    first = next((i for i, l in enumerate(lines) if kp.TEST_RESULT.match(l)
+                  and not l[:1].isspace()), None)
+    if not plan or first is None or plan[0] < first:
+        extra = plan[1:]
+    else:
+        extra = plan[1:]
+        top = next((i for i, l in enumerate(lines)
+                    if kp.TAP_START.match(l) or kp.KTAP_START.match(l)), -1)
+        lines = list(lines)
+        p = lines.pop(plan[0])
+        lines.insert(top + 1, p)
+        extra = [i if i > plan[0] else i + 1 for i in extra]
+    if not extra:
+        return lines, []
+    lines = [('# stray plan: ' + l) if i in extra else l for i, l in enumerate(lines)]
+    return lines, [f'main: {len(extra)} plan line(s) after the first']
+
+
 def parse_tap(lines):
     """Results of one TAP document (a kselftest program or a guest script):
     ([(status, desc)], [parser errors]).  No TAP at all: ([], [])."""
     if not any(_kunit_parser().TAP_START.search(l) or
                _kunit_parser().KTAP_START.search(l) for l in lines):
         return [], []
+    lines, perr = leading_plan(lines)
     test, errors = ktap_parse(lines)
+    errors = perr + errors
     why = skip_reasons(lines)
     out = []
     for t in test.subtests:
