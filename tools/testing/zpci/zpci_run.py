@@ -18,10 +18,12 @@ import argparse
 import configparser
 import gzip
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -32,6 +34,11 @@ import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '../../..'))
 PROFILES = os.path.join(TOP, 'tools/testing/zpci/profiles')
+# Where the kernel's KTAP parser (tools/testing/kunit/kunit_parser.py) is:
+# the tree make prepares, else the pristine base.
+KUNIT_DIRS = [os.path.join(TOP, 'build/src/zpci/tools/testing/kunit'),
+              os.path.join(TOP, 'build/base/linux-source-6.12/tools/testing/kunit')]
+KP = None
 
 # Profile function types: QEMU device, PCI vendor and device id QEMU gives
 # a transitional virtio function on the zPCI bus.
@@ -51,7 +58,6 @@ SPLATS = re.compile(
     r'|inconsistent lock state|Unable to handle kernel|Call Trace:'
     r'|kernel stack overflow')
 TS = re.compile(r'^\[\s*\d+\.\d+\]\s?')
-RESULT = re.compile(r'^(\s*)(not ok|ok) (\d+)\s*-?\s*(.*?)(\s+#\s*(SKIP|skip)\b.*)?$')
 
 
 TTY = sys.stdout.isatty()
@@ -185,6 +191,15 @@ class Profile:
         # Negative controls: tests that must report a failure in this boot.
         self.expect_fail = p.get('expect_fail', '').split()
         self.env = {k[4:].upper(): v for k, v in p.items() if k.startswith('env.')}
+        # Shell command the guest's init runs before the tests.
+        self.setup = p.get('setup', '')
+        # none: the tests run with an empty environment (PATH, HOME, TERM).
+        self.environment = p.get('environment', 'profile')
+        if self.environment not in ('profile', 'none'):
+            raise ValueError(f'{path}: environment = {self.environment}: profile or none')
+        # kept: every function must have the driver after the tests that
+        # it had before them.
+        self.bindings = p.get('bindings', '')
         self.functions = []
         sections = [cp[sec] for sec in cp.sections() if sec.startswith('function ')]
         # Ids the profile declares are reserved before any is assigned.
@@ -214,7 +229,13 @@ class Profile:
             'ZPCI_NFUNCS': str(len(self.functions)),
             'ZPCI_FUNCTIONS': ' '.join(f.decl() for f in self.functions),
             'ZPCI_SHELL': '1' if shell else '0',
+            'ZPCI_SETUP': self.setup,
+            'ZPCI_ENVIRONMENT': self.environment,
         }
+        if self.environment == 'none':
+            # What init needs and nothing for the tests.
+            del env['ZPCI_FUNCTIONS']
+            return env
         blk = [f for f in self.functions if f.type == 'virtio-blk']
         if blk:
             # The runner's disks are scratch images it made for this boot:
@@ -284,40 +305,191 @@ def make_initrd(base, env, rundir):
     return out
 
 
-def parse_tap(lines):
-    """Top-level TAP results of one kselftest: [(status, desc)]."""
-    out = []
+def _kunit_parser():
+    """The kernel's KTAP parser, tools/testing/kunit/kunit_parser.py of the
+    tree we build (or of the base), imported once."""
+    global KP
+    if KP is None:
+        for d in KUNIT_DIRS:
+            if os.path.exists(os.path.join(d, 'kunit_parser.py')):
+                sys.path.insert(0, d)
+                break
+        import kunit_parser
+        KP = kunit_parser
+    return KP
+
+
+def ktap_parse(lines):
+    """Parse KTAP/TAP with the kernel's parser, which checks the versions,
+    the numbering and the plan: (main Test, [error messages]).  What the
+    parser prints goes to a buffer; its [ERROR] lines are returned."""
+    kp = _kunit_parser()
+    buf = io.StringIO()
+    printer = kp.stdout
+    kp.stdout = type(printer)(buf)
+
+    def stuck(*_):
+        raise TimeoutError('kunit_parser did not finish within 10 s')
+    # The parser loops without end on a plan line it does not expect (and
+    # grows without bound): never let it run away with the host's memory.
+    old = signal.signal(signal.SIGALRM, stuck)
+    signal.setitimer(signal.ITIMER_REAL, 10)
+    try:
+        test = kp.parse_run_tests(lines)
+    except TimeoutError as e:
+        test = kp.Test()
+        test.status = kp.TestStatus.FAILURE_TO_PARSE_TESTS
+        buf.write(f'[ERROR] Test: main: {e}\n')
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        kp.stdout = printer
+    errors = [re.sub(r'^.*?\[ERROR\] Test: ', '', l)
+              for l in buf.getvalue().splitlines() if '[ERROR]' in l]
+    return test, errors
+
+
+def status_of(test):
+    """PASS, SKIP or FAIL for a kunit_parser Test."""
+    st = _kunit_parser().TestStatus
+    return {st.SUCCESS: 'PASS', st.SKIPPED: 'SKIP'}.get(test.status, 'FAIL')
+
+
+def skip_reasons(lines):
+    """{test name: reason} of the "ok N NAME # SKIP reason" lines, matched
+    with the parser's own expression."""
+    kp = _kunit_parser()
+    out = {}
     for line in lines:
-        m = RESULT.match(line)
-        if not m or m.group(1):
-            continue
-        status = 'SKIP' if m.group(6) else ('PASS' if m.group(2) == 'ok' else 'FAIL')
-        desc = m.group(4)
-        # a skip says why
-        why = re.sub(r'^\s+#\s*(SKIP|skip)\s*', '', m.group(5) or '')
-        out.append((status, f'{desc}: {why}' if status == 'SKIP' and why else desc))
+        m = kp.TEST_RESULT_SKIP.match(line)
+        if m:
+            out[m.group(4).strip()] = m.group(5).strip()
     return out
+
+
+def plan_skip(lines):
+    """The reason of a "1..0 # SKIP reason" plan (a test that skipped as a
+    whole), or None."""
+    for line in lines:
+        m = re.match(r'^\s*1\.\.0\s*#\s*SKIP\s*(.*)$', line, re.I)
+        if m:
+            return m.group(1) or 'skipped'
+    return None
+
+
+def leading_plan(lines):
+    """TAP 13 allows the plan after the results; kunit_parser (KTAP) reads
+    it only before them and loops on it after them.  Move a trailing plan
+    up behind the version line, where the parser checks it as any plan;
+    a second plan is an error and becomes a diagnostic: (lines, [errors])."""
+    kp = _kunit_parser()
+    plan = [i for i, l in enumerate(lines) if re.match(r'^1\.\.[0-9]+', l)]
+    first = next((i for i, l in enumerate(lines) if kp.TEST_RESULT.match(l)
+                  and not l[:1].isspace()), None)
+    if not plan or first is None or plan[0] < first:
+        extra = plan[1:]
+    else:
+        extra = plan[1:]
+        top = next((i for i, l in enumerate(lines)
+                    if kp.TAP_START.match(l) or kp.KTAP_START.match(l)), -1)
+        lines = list(lines)
+        p = lines.pop(plan[0])
+        lines.insert(top + 1, p)
+        extra = [i if i > plan[0] else i + 1 for i in extra]
+    if not extra:
+        return lines, []
+    lines = [('# stray plan: ' + l) if i in extra else l for i, l in enumerate(lines)]
+    return lines, [f'main: {len(extra)} plan line(s) after the first']
+
+
+def parse_tap(lines):
+    """Results of one TAP document (a kselftest program or a guest script):
+    ([(status, desc)], [parser errors]).  No TAP at all: ([], [])."""
+    if not any(_kunit_parser().TAP_START.search(l) or
+               _kunit_parser().KTAP_START.search(l) for l in lines):
+        return [], []
+    lines, perr = leading_plan(lines)
+    test, errors = ktap_parse(lines)
+    errors = perr + errors
+    why = skip_reasons(lines)
+    out = []
+    for t in test.subtests:
+        if not t.name.strip():
+            continue  # a result the plan announced and nobody printed
+        st = status_of(t)
+        desc = t.name.strip()
+        if st == 'SKIP' and why.get(t.name.strip()):
+            desc += ': ' + why[t.name.strip()]
+        out.append((st, desc))
+    if not test.subtests:
+        skip = plan_skip(lines)
+        if skip:
+            return [('SKIP', skip)], []
+    named = sum(1 for t in test.subtests if t.name.strip())
+    plan = f' (plan 1..{test.expected_count}, {named} results)' \
+        if test.expected_count is not None else ' (no plan)'
+    return out, [e + plan for e in errors if not e.endswith('0 tests run!') or test.subtests]
+
+
+KSFT_PROG = re.compile(r'^selftests: (\S+): (\S+)')
+
+
+def parse_ksft_runner(lines):
+    """Results of run_kselftest.sh: its TAP names one program per line
+    ("ok N selftests: COLLECTION: PROGRAM"), each program's own TAP
+    precedes it as "# "-prefixed diagnostics.  Both levels go through the
+    kernel's parser: [(program, status, desc)], [errors of the runner's
+    TAP]."""
+    kp = _kunit_parser()
+    test, errors = ktap_parse(lines)
+    # The runner's own result lines: the directive (# SKIP, # exit=N,
+    # # TIMEOUT) of each program's.
+    directive = {}
+    for line in lines:
+        m = kp.TEST_RESULT.match(line)
+        p = KSFT_PROG.match(m.group(4)) if m else None
+        if p:
+            directive[p.group(2)] = (m.group(5) or '').replace(' # ', '', 1).strip()
+    out = []
+    for sub in test.subtests:
+        m = KSFT_PROG.match(sub.name.strip())
+        prog = m.group(2) if m else (sub.name.strip() or 'kselftest')
+        # The program's lines: after its "# selftests:" header, unprefixed.
+        inner, seen = [], False
+        for l in sub.log:
+            if l.startswith('# selftests: '):
+                seen, inner = True, []
+            elif seen:
+                inner.append(l[2:] if l.startswith('# ') else '' if l == '#' else l)
+        res, ierr = parse_tap(inner)
+        res += [('FAIL', f'TAP: {e}') for e in ierr]
+        top = status_of(sub)
+        why = directive.get(prog, '')
+        if not res:
+            res = [(top, why or ('skipped' if top == 'SKIP' else 'no TAP'))]
+        elif top == 'FAIL' and all(st != 'FAIL' for st, _ in res):
+            res.append(('FAIL', f'run_kselftest.sh: not ok ({why or "no reason"})'))
+        out += [(prog, st, desc) for st, desc in res]
+    return out, errors
 
 
 def parse_ktap(lines):
-    """KUnit cases from the boot log: [(status, suite.case)]."""
-    out, suite, dump = [], None, False
+    """KUnit cases from the boot log, read with the kernel's parser:
+    ([(status, suite.case)], [errors])."""
+    boot = []
     for line in lines:
-        # The kernel log dumped at the end repeats the boot's KTAP.
-        if line.startswith('@@ZPCI dmesg-'):
-            dump = line.startswith('@@ZPCI dmesg-begin')
-            continue
-        if dump:
-            continue
-        m = re.match(r'^    # Subtest: (\S+)', line)
-        if m:
-            suite = m.group(1)
-            continue
-        m = RESULT.match(line)
-        if m and len(m.group(1)) == 4 and suite:
-            status = 'SKIP' if m.group(6) else ('PASS' if m.group(2) == 'ok' else 'FAIL')
-            out.append((status, f'{suite}.{m.group(4)}'))
-    return out
+        # KUnit runs before init; the kernel log dumped at the end repeats it.
+        if line.startswith('@@ZPCI '):
+            break
+        boot.append(line)
+    if not any(_kunit_parser().KTAP_START.search(l) for l in boot):
+        return [], []
+    test, errors = ktap_parse(boot)
+    out = []
+    for suite in test.subtests:
+        for case in suite.subtests or [suite]:
+            out.append((status_of(case), f'{suite.name}.{case.name}'))
+    return out, errors
 
 
 class Boot:
@@ -456,22 +628,40 @@ class Boot:
             f'{os.path.relpath(self.rundir, TOP)}/console.log')
         return self.results
 
+    def check_bindings(self, tag):
+        """Every function bound after the tests as it was before them."""
+        before = parse_bindings(self.lines, 'before')
+        after = parse_bindings(self.lines, 'after')
+        if before is None or after is None:
+            return ('FAIL', f'{tag}/bindings', 'no bindings line before or after the tests')
+        changed = [f'{b}: {before.get(b, "absent")} -> {after.get(b, "absent")}'
+                   for b in sorted(set(before) | set(after)) if before.get(b) != after.get(b)]
+        if changed:
+            return ('FAIL', f'{tag}/bindings', 'not as found: ' + ', '.join(changed))
+        return ('PASS', f'{tag}/bindings', f'{len(before)} functions bound as found: ' +
+                ' '.join(f'{b}={d}' for b, d in sorted(before.items())))
+
     def collect(self, timed_out, elapsed):
         tag = f'{self.p.name}/{self.kname}'
         res = self.results
         if self.p.kunit:
-            cases = parse_ktap(self.lines)
+            cases, errors = parse_ktap(self.lines)
             if not cases:
                 res.append(('FAIL', f'{tag}/kunit', 'no KUnit results on the console'))
             for st, name in cases:
                 res.append((st, f'{tag}/kunit/{name}', ''))
-        # Per-test sections.
+            for e in errors:
+                res.append(('FAIL', f'{tag}/kunit', f'KTAP: {e}'))
+        # Per-test sections; "@@ZPCI test-start NAME kselftest": NAME ran
+        # through run_kselftest.sh.
         sections, cur = {}, None
-        ends = {}
+        ends, ksft = {}, set()
         for line in self.lines:
             if line.startswith('@@ZPCI test-start'):
                 cur = line.split()[2]
                 sections[cur] = []
+                if line.split()[3:4] == ['kselftest']:
+                    ksft.add(cur)
             elif line.startswith('@@ZPCI test-end'):
                 parts = line.split()
                 ends[parts[2]] = int(parts[3].split('=')[1])
@@ -483,23 +673,36 @@ class Boot:
                 res.append(('FAIL', f'{tag}/{t}', 'did not run'))
                 continue
             rc = ends.get(t)
-            tap = parse_tap(sections[t])
+            if t in ksft:
+                progs, errors = parse_ksft_runner(sections[t])
+                tap = [(st, desc) for _, st, desc in progs]
+                lines = [(st, f'{tag}/{prog}', desc) for prog, st, desc in progs]
+                lines += [('FAIL', f'{tag}/{t}', f'run_kselftest.sh TAP: {e}') for e in errors]
+                if not progs and not errors:
+                    lines.append(('FAIL', f'{tag}/{t}', 'run_kselftest.sh printed no TAP'))
+                ok_rc = (0,)
+            else:
+                tap, errors = parse_tap(sections[t])
+                lines = [(st, f'{tag}/{t}', desc) for st, desc in tap]
+                lines += [('FAIL', f'{tag}/{t}', f'TAP: {e}') for e in errors]
+                ok_rc = (0, 4)
             if t in self.p.expect_fail:
                 nfail = sum(st == 'FAIL' for st, _ in tap)
-                ok = nfail > 0 and rc not in (0, 4, None)
+                ok = nfail > 0 and (t in ksft or rc not in (0, 4, None))
                 res.append(('PASS' if ok else 'FAIL', f'{tag}/{t}',
                             f'negative control: {nfail} failures reported, '
                             f'exit code {rc} (expected failures)'))
                 continue
-            for st, desc in tap:
-                res.append((st, f'{tag}/{t}', desc))
+            res += lines
             if rc is None:
                 res.append(('FAIL', f'{tag}/{t}', 'did not finish'))
-            elif not tap:
+            elif not tap and t not in ksft:
                 st = 'SKIP' if rc == 4 else ('PASS' if rc == 0 else 'FAIL')
                 res.append((st, f'{tag}/{t}', f'rc={rc}'))
-            elif rc not in (0, 4) and all(s != 'FAIL' for s, _ in tap):
+            elif rc not in ok_rc and all(s != 'FAIL' for s, _, _ in lines):
                 res.append(('FAIL', f'{tag}/{t}', f'exit code {rc}'))
+        if self.p.bindings == 'kept':
+            res.append(self.check_bindings(tag))
         for f in self.p.functions:
             if getattr(f, 'kept', None):
                 img, digest = f.kept
@@ -515,6 +718,14 @@ class Boot:
             res.append(('FAIL', f'{tag}/clean-log', f'{len(splats)} splat lines, first: {splats[0][:120]}'))
         else:
             res.append(('PASS', f'{tag}/clean-log', f'no oops/warning/kasan/kmemleak/hung-task report ({elapsed:.0f}s)'))
+
+
+def parse_bindings(lines, when):
+    """{bdf: driver} of the guest's "@@ZPCI bindings-WHEN" line, or None."""
+    for line in lines:
+        if line.startswith(f'@@ZPCI bindings-{when}'):
+            return dict(kv.split('=', 1) for kv in line.split()[2:])
+    return None
 
 
 def parse_report(lines):

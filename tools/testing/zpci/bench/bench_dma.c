@@ -110,7 +110,7 @@ int main(void)
 	if (fd < 0) {
 		fprintf(stderr, "bench_dma: %s: %s\n", BENCH_DEBUGFS,
 			strerror(errno));
-		zpci_unbind_override(bdf);
+		zpci_unbind_override(bdf, true);
 		return 1;
 	}
 	for (t = strtok_r(threads, " ", &save_t); t;
@@ -122,7 +122,7 @@ int main(void)
 		free(gl);
 	}
 	close(fd);
-	zpci_unbind_override(bdf);
+	zpci_unbind_override(bdf, true);
 	free(threads);
 	return 0;
 }

@@ -10,7 +10,11 @@
  * (dma_set_mask() returns -EIO, which dma_map_benchmark reports as EINVAL),
  * not succeed and then fail every mapping (ENOMEM); the kernel says so once.
  *
- * Environment (set by the device profile):
+ * The function: ZPCI_DMA_FID, else the first zPCI function no driver
+ * claims (nothing uses it; it is left without a driver); without either
+ * the test skips.
+ *
+ * Environment (optional):
  *   ZPCI_DMA_FID          function to bind to dma_map_benchmark (hex)
  *   ZPCI_DMA_SECONDS      seconds per run (default 1)
  *   ZPCI_DMA_MAX_THREADS  largest thread count of the sweep (default 4)
@@ -51,6 +55,7 @@ static unsigned int mask_bits(unsigned long long addr)
 FIXTURE(dma)
 {
 	char bdf[256];
+	bool free;		/* taken without a driver: left so */
 	unsigned long long start_dma, end_dma;
 	unsigned int seconds, max_threads, max_granule;
 	int fd;
@@ -59,16 +64,21 @@ FIXTURE(dma)
 FIXTURE_SETUP(dma)
 {
 	const char *fid = getenv("ZPCI_DMA_FID");
+	char bdf[256];
 
 	self->fd = -1;
-	if (!fid)
-		SKIP(return, "ZPCI_DMA_FID not set: the profile names no function for DMA tests");
-	ASSERT_EQ(0, zpci_find_by_fid(strtoull(fid, NULL, 16), self->bdf, sizeof(self->bdf)));
-	if (zpci_read_ulong(self->bdf, "clp/dma_start", &self->start_dma) ||
-	    zpci_read_ulong(self->bdf, "clp/dma_end", &self->end_dma)) {
+	if (fid)
+		ASSERT_EQ(0, zpci_find_by_fid(strtoull(fid, NULL, 16), bdf, sizeof(bdf)));
+	if (!fid && zpci_find_free(0, bdf, sizeof(bdf)))
+		SKIP(return, "every zPCI function has a driver: name one with ZPCI_DMA_FID");
+	self->free = !fid;
+	if (zpci_read_ulong(bdf, "clp/dma_start", &self->start_dma) ||
+	    zpci_read_ulong(bdf, "clp/dma_end", &self->end_dma)) {
 		/* a kernel without the report: the profile tells */
-		ASSERT_NE(NULL, getenv("ZPCI_DMA_START"));
-		ASSERT_NE(NULL, getenv("ZPCI_DMA_END"));
+		if (!getenv("ZPCI_DMA_START") || !getenv("ZPCI_DMA_END"))
+			SKIP(return,
+			     "%s: no clp/dma_start, clp/dma_end: set ZPCI_DMA_START and ZPCI_DMA_END",
+			     bdf);
 		self->start_dma = strtoull(getenv("ZPCI_DMA_START"), NULL, 0);
 		self->end_dma = strtoull(getenv("ZPCI_DMA_END"), NULL, 0);
 	}
@@ -76,6 +86,8 @@ FIXTURE_SETUP(dma)
 	self->max_threads = atoi(getenv("ZPCI_DMA_MAX_THREADS") ?: "4");
 	self->max_granule = atoi(getenv("ZPCI_DMA_MAX_GRANULE") ?: "1024");
 
+	/* From here on the teardown gives the function back. */
+	snprintf(self->bdf, sizeof(self->bdf), "%s", bdf);
 	ASSERT_EQ(0, zpci_bind_override(self->bdf, BENCH_DRIVER));
 	self->fd = open(BENCH_DEBUGFS, O_RDWR);
 	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", BENCH_DEBUGFS, strerror(errno));
@@ -90,7 +102,7 @@ FIXTURE_TEARDOWN(dma)
 	if (!self->bdf[0])
 		return;
 	/* Back to the function's own driver. */
-	zpci_unbind_override(self->bdf);
+	zpci_unbind_override(self->bdf, !self->free);
 }
 
 /* One benchmark run; returns 0 or the errno of the ioctl. */

@@ -7,7 +7,14 @@
  * block exceeded the function's maxstbl in effect or crossed a 4 KiB
  * boundary of the PCI address, with the number of blocks expected.
  *
- * Environment (set by the device profile):
+ * The function: ZPCI_STORE_FID, else the first virtio-pci function
+ * (vendor 0x1af4) that no driver claims: nothing uses it, and it is left
+ * without a driver.  Its RAM-like region is then the MSI-X table, found in
+ * its PCI configuration space (MSI-X is off without a driver), and the
+ * copies across 4 KiB go to BAR 4, virtio-pci's modern capabilities, when
+ * it spans 16 KiB.  Without either the test skips.
+ *
+ * Environment (optional):
  *   ZPCI_STORE_FID       function to use; it is unbound from its driver
  *   ZPCI_STORE_RAM_BAR   BAR with a RAM-like region at offset 0 (default 1:
  *                        the MSI-X table of a virtio-pci function)
@@ -32,6 +39,11 @@
 
 #define DEBUGFS_PCI "/sys/kernel/debug/pci"
 #define MAX_COPY 4096
+/* copies across 4 KiB go up to offset 0x3037 of the cross BAR */
+#define CROSS_BAR_MIN 0x4000
+#define PCI_CAP_LIST 0x34
+#define PCI_CAP_ID_MSIX 0x11
+#define NO_RAM_REGION "no RAM-like region: no MSI-X table at offset 0, ZPCI_STORE_RAM_LEN not set"
 
 struct counters {
 	long long maxstbl, single_stores, block_stores, bytes_stored;
@@ -74,6 +86,8 @@ FIXTURE(store)
 	int fd;
 	unsigned long long maxstbl;
 	int ram_bar, cross_bar;
+	bool cross_ok;		/* the cross BAR spans CROSS_BAR_MIN */
+	bool free;		/* taken without a driver: left so */
 	bool pcistb_swaps;	/* emulator quirk: block words byte-reversed */
 	size_t ram_len;
 	char *cmd, *res;
@@ -122,9 +136,82 @@ static bool same_data(const unsigned char *out, const unsigned char *in,
 	return true;
 }
 
+/*
+ * The MSI-X table of @bdf from its configuration space: its BAR and length
+ * when it starts at offset 0 of that BAR (the RAM-like region the copies
+ * use); -ENOENT otherwise.
+ */
+static int msix_table(const char *bdf, int *bar, size_t *len)
+{
+	unsigned char cfg[256];
+	char path[512];
+	int fd, n, pos, i;
+	unsigned int tbl;
+
+	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/config", bdf);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, cfg, sizeof(cfg));
+	close(fd);
+	if (n < (int)sizeof(cfg))
+		return -EIO;
+	pos = cfg[PCI_CAP_LIST] & ~3;
+	for (i = 0; pos >= 0x40 && pos < 0xfc && i < 48; i++) {
+		if (cfg[pos] == PCI_CAP_ID_MSIX) {
+			tbl = cfg[pos + 4] | cfg[pos + 5] << 8 | cfg[pos + 6] << 16 |
+			      (unsigned int)cfg[pos + 7] << 24;
+			if (tbl & ~7U)
+				return -ENOENT;
+			*bar = tbl & 7;
+			*len = 16 * (((cfg[pos + 2] | cfg[pos + 3] << 8) & 0x7ff) + 1);
+			return 0;
+		}
+		pos = cfg[pos + 1] & ~3;
+	}
+	return -ENOENT;
+}
+
+/* Size of BAR @bar of @bdf from its resource file, 0 when unused. */
+static unsigned long long bar_size(const char *bdf, int bar)
+{
+	unsigned long long start, end, flags;
+	char path[512];
+	FILE *f;
+	int i, ok = 0;
+
+	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/resource", bdf);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	for (i = 0; i <= bar; i++)
+		ok = fscanf(f, "%llx %llx %llx", &start, &end, &flags) == 3;
+	fclose(f);
+	return ok && end > start ? end - start + 1 : 0;
+}
+
+/*
+ * The function and its regions when none is named: a free virtio-pci
+ * function, its MSI-X table and BAR 4.  Returns the reason to skip, or NULL.
+ */
+static const char *find_store_function(FIXTURE_DATA(store) *self)
+{
+	if (zpci_find_free(ZPCI_VIRTIO_VENDOR, self->bdf, sizeof(self->bdf)))
+		return "no virtio-pci function without a driver: name one with ZPCI_STORE_FID";
+	if (zpci_read_ulong(self->bdf, "function_id", &self->fid))
+		return "function_id unreadable";
+	if (msix_table(self->bdf, &self->ram_bar, &self->ram_len))
+		self->ram_len = 0;
+	self->cross_bar = 4;
+	self->cross_ok = bar_size(self->bdf, self->cross_bar) >= CROSS_BAR_MIN;
+	self->free = true;
+	return NULL;
+}
+
 FIXTURE_SETUP(store)
 {
 	const char *fid = getenv("ZPCI_STORE_FID");
+	const char *why;
 	char path[512];
 	int fd;
 
@@ -133,15 +220,24 @@ FIXTURE_SETUP(store)
 	self->res = malloc(2 * MAX_COPY + 128);
 	ASSERT_NE(NULL, self->cmd);
 	ASSERT_NE(NULL, self->res);
-	if (!fid)
-		SKIP(return,
-		     "ZPCI_STORE_FID not set: the profile names no function for store tests");
-	self->fid = strtoull(fid, NULL, 16);
-	ASSERT_EQ(0, zpci_find_by_fid(self->fid, self->bdf, sizeof(self->bdf)));
-	ASSERT_EQ(0, zpci_read_ulong(self->bdf, "clp/maxstbl", &self->maxstbl));
-	self->ram_bar = atoi(getenv("ZPCI_STORE_RAM_BAR") ?: "1");
-	self->ram_len = strtoul(getenv("ZPCI_STORE_RAM_LEN") ?: "0", NULL, 0);
-	self->cross_bar = atoi(getenv("ZPCI_STORE_CROSS_BAR") ?: "4");
+	if (fid) {
+		self->fid = strtoull(fid, NULL, 16);
+		ASSERT_EQ(0, zpci_find_by_fid(self->fid, self->bdf, sizeof(self->bdf)));
+		self->ram_bar = atoi(getenv("ZPCI_STORE_RAM_BAR") ?: "1");
+		self->ram_len = strtoul(getenv("ZPCI_STORE_RAM_LEN") ?: "0", NULL, 0);
+		self->cross_bar = atoi(getenv("ZPCI_STORE_CROSS_BAR") ?: "4");
+		self->cross_ok = true;
+	} else {
+		why = find_store_function(self);
+		if (why) {
+			self->bdf[0] = '\0';
+			SKIP(return, "%s", why);
+		}
+	}
+	if (zpci_read_ulong(self->bdf, "clp/maxstbl", &self->maxstbl)) {
+		self->bdf[0] = '\0';
+		SKIP(return, "no clp/maxstbl (a kernel without the clp/ attributes)");
+	}
 
 	/* Before the unbinding: a skip leaves the function as it was. */
 	snprintf(path, sizeof(path), DEBUGFS_PCI "/bar_copy");
@@ -155,7 +251,8 @@ FIXTURE_SETUP(store)
 		ASSERT_EQ((ssize_t)strlen(self->bdf), write(fd, self->bdf, strlen(self->bdf)));
 		close(fd);
 	}
-	TH_LOG("function %s, maxstbl %llu", self->bdf, self->maxstbl);
+	TH_LOG("function %s, maxstbl %llu, RAM-like BAR %d: %zu bytes, cross BAR %d",
+	       self->bdf, self->maxstbl, self->ram_bar, self->ram_len, self->cross_bar);
 	if (self->ram_len >= 16 && self->maxstbl >= 16)
 		probe_pcistb_order(_metadata, self);
 }
@@ -166,8 +263,8 @@ FIXTURE_TEARDOWN(store)
 
 	if (self->fd >= 0)
 		close(self->fd);
-	/* Give the function back to its driver. */
-	fd = open("/sys/bus/pci/drivers_probe", O_WRONLY);
+	/* Give the function back to its driver (none: it had none). */
+	fd = self->bdf[0] && !self->free ? open("/sys/bus/pci/drivers_probe", O_WRONLY) : -1;
 	if (fd >= 0) {
 		if (write(fd, self->bdf, strlen(self->bdf)) < 0)
 			TH_LOG("could not rebind %s", self->bdf);
@@ -247,7 +344,7 @@ TEST_F(store, aligned_copies_use_maxstbl_blocks)
 	int i, j;
 
 	if (!self->ram_len)
-		SKIP(return, "ZPCI_STORE_RAM_LEN not set");
+		SKIP(return, NO_RAM_REGION);
 	for (i = 0; i < ARRAY_SIZE(lens); i++) {
 		for (j = 0; j < ARRAY_SIZE(offs); j++) {
 			size_t len = lens[i], rem;
@@ -278,7 +375,7 @@ TEST_F(store, misaligned_memory_uses_single_stores)
 	struct counters d;
 
 	if (!self->ram_len)
-		SKIP(return, "ZPCI_STORE_RAM_LEN not set");
+		SKIP(return, NO_RAM_REGION);
 	roundtrip(_metadata, self, 0, 64, 4, &d);
 	EXPECT_EQ(0, d.block_stores);
 	EXPECT_EQ(8, d.single_stores);
@@ -290,7 +387,7 @@ TEST_F(store, misaligned_pci_address_uses_aligned_singles)
 	struct counters d;
 
 	if (!self->ram_len)
-		SKIP(return, "ZPCI_STORE_RAM_LEN not set");
+		SKIP(return, NO_RAM_REGION);
 	roundtrip(_metadata, self, 4, 24, 0, &d);
 	EXPECT_EQ(0, d.block_stores);
 	EXPECT_EQ(4, d.single_stores);
@@ -308,6 +405,9 @@ TEST_F(store, copy_across_4k_pci_boundary)
 	struct counters c;
 	int i, n;
 
+	if (!self->cross_ok)
+		SKIP(return, "BAR %d smaller than 16 KiB: name a function with ZPCI_STORE_FID",
+		     self->cross_bar);
 	for (i = 0; i < ARRAY_SIZE(offs); i++) {
 		n = sprintf(self->cmd, "to %llx %d %lx 0 ", self->fid,
 			    self->cross_bar, offs[i]);

@@ -10,7 +10,11 @@
  * its ends) they must fail with EINVAL; and a register of the function's
  * BAR is written and read back through the vfio-pci region.
  *
- * Environment (set by the device profile):
+ * The function: ZPCI_VFIO_FID, else the first virtio-pci function (vendor
+ * 0x1af4, whose BAR 4 layout is known) that no driver claims: nothing uses
+ * it, and it is left without a driver.  Without either the test skips.
+ *
+ * Environment (optional):
  *   ZPCI_VFIO_FID  function to bind to vfio-pci (hex); it is given back to
  *                  its own driver at the end
  *   ZPCI_VFIO_BAR  BAR of the read/write check (default 4: the virtio-pci
@@ -83,6 +87,7 @@ FIXTURE(vfio)
 {
 	char bdf[256];
 	char drv[64];
+	bool free;		/* taken without a driver: left so */
 	int container, group, device;
 	struct vfio_device_info *info;
 	void *buf;
@@ -99,10 +104,24 @@ FIXTURE_SETUP(vfio)
 	self->container = -1;
 	self->group = -1;
 	self->device = -1;
-	if (!fid)
-		SKIP(return, "ZPCI_VFIO_FID not set: the profile names no function for VFIO");
-	ASSERT_EQ(0, zpci_find_by_fid(strtoull(fid, NULL, 16), self->bdf,
-				      sizeof(self->bdf)));
+	if (fid)
+		ASSERT_EQ(0, zpci_find_by_fid(strtoull(fid, NULL, 16), self->bdf,
+					      sizeof(self->bdf)));
+	if (!fid && zpci_find_free(ZPCI_VIRTIO_VENDOR, self->bdf, sizeof(self->bdf)))
+		SKIP(return,
+		     "no virtio-pci function without a driver: name one with ZPCI_VFIO_FID");
+	self->free = !fid;
+	/* Before the binding: a skip leaves the function as it was. */
+	if (access("/dev/vfio/vfio", R_OK | W_OK)) {
+		snprintf(path, sizeof(path), "/dev/vfio/vfio: %s (CONFIG_VFIO?)",
+			 strerror(errno));
+		self->bdf[0] = '\0';
+		SKIP(return, "%s", path);
+	}
+	if (access("/sys/bus/pci/drivers/" VFIO_DRIVER, F_OK)) {
+		self->bdf[0] = '\0';
+		SKIP(return, "no %s driver (CONFIG_VFIO_PCI?)", VFIO_DRIVER);
+	}
 
 	/* Hand the function to vfio-pci. */
 	zpci_bound_driver(self->bdf, self->drv, sizeof(self->drv));
@@ -158,7 +177,7 @@ FIXTURE_TEARDOWN(vfio)
 	if (!self->bdf[0])
 		return;
 	/* Back to the function's own driver. */
-	zpci_unbind_override(self->bdf);
+	zpci_unbind_override(self->bdf, !self->free);
 }
 
 /* BASE: ids and DMA range of the function. */

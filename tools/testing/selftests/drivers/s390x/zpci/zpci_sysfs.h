@@ -9,12 +9,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define ZPCI_PCI_DEVICES "/sys/bus/pci/devices"
+/* PCI vendor id of virtio-pci functions (QEMU's Red Hat id) */
+#define ZPCI_VIRTIO_VENDOR 0x1af4
 
 /**
  * zpci_read_attr() - read one line of a sysfs attribute of a PCI device
@@ -145,6 +148,48 @@ static inline void zpci_bound_driver(const char *bdf, char *drv, size_t len)
 }
 
 /**
+ * zpci_find_free() - find a zPCI function that no driver claims
+ * @vendor: PCI vendor id the function must have, 0 for any
+ * @bdf: buffer for the device name
+ * @len: size of @bdf
+ *
+ * A function without a driver is one nothing on the machine uses: a test
+ * may take it when it is not named one, and leaves it without a driver.
+ * The first such function in name order is taken.
+ *
+ * Return: 0 when found, -ENOENT when every function has a driver.
+ */
+static inline int zpci_find_free(unsigned long long vendor, char *bdf,
+				 size_t len)
+{
+	unsigned long long fid, ven;
+	struct dirent **de;
+	char drv[64];
+	int i, n, rc = -ENOENT;
+
+	n = scandir(ZPCI_PCI_DEVICES, &de, NULL, alphasort);
+	if (n < 0)
+		return -errno;
+	for (i = 0; i < n; i++) {
+		const char *name = de[i]->d_name;
+
+		if (rc && name[0] != '.' &&
+		    !zpci_read_ulong(name, "function_id", &fid) &&
+		    !zpci_read_ulong(name, "vendor", &ven) &&
+		    (!vendor || ven == vendor)) {
+			zpci_bound_driver(name, drv, sizeof(drv));
+			if (!drv[0]) {
+				snprintf(bdf, len, "%s", name);
+				rc = 0;
+			}
+		}
+		free(de[i]);
+	}
+	free(de);
+	return rc;
+}
+
+/**
  * zpci_bind_override() - bind a PCI device to a driver by driver_override
  * @bdf: device name below /sys/bus/pci/devices
  * @driver: the driver to bind
@@ -183,9 +228,12 @@ static inline int zpci_bind_override(const char *bdf, const char *driver)
  * zpci_unbind_override() - give a PCI device back to its own driver
  * @bdf: device name below /sys/bus/pci/devices
  *
+ * @probe: have the bus probe the device afterwards (false: leave it
+ *	   without a driver, as a test found a free function)
+ *
  * Clears driver_override, unbinds the device and has the bus probe it.
  */
-static inline void zpci_unbind_override(const char *bdf)
+static inline void zpci_unbind_override(const char *bdf, bool probe)
 {
 	char path[512];
 
@@ -193,7 +241,8 @@ static inline void zpci_unbind_override(const char *bdf)
 	zpci_write_str(path, "\n");
 	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver/unbind", bdf);
 	zpci_write_str(path, bdf);
-	zpci_write_str("/sys/bus/pci/drivers_probe", bdf);
+	if (probe)
+		zpci_write_str("/sys/bus/pci/drivers_probe", bdf);
 }
 
 #endif /* ZPCI_SYSFS_H */
