@@ -383,7 +383,7 @@ This series makes the guest respect every value the hypervisor reports,
 validate it, and fall back, visibly and documented, when a value is
 absent or impossible:
 
-- a capability layer (pci_caps.c, pci_caps_group.c) decodes and
+- a capability layer (pci_caps.c, pci_caps_setup.c) decodes and
   validates both responses once, caches group responses, keeps each
   value in effect in its zpci_dev field and records what was reported
   and why the value differs; sysfs (clp/) and debugfs report it, one

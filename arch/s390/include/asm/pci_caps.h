@@ -252,7 +252,7 @@ unsigned int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
 int zpci_caps_list_entries(const struct clp_rsp_list_pci *rsp, u16 avail);
 int zpci_caps_rsp_trim(struct clp_rsp_hdr *hdr, size_t size);
 
-/* Glue: group cache, messages, zdev update (pci_caps_group.c) */
+/* Glue: group cache, messages, zdev update (pci_caps_setup.c) */
 int zpci_caps_setup(struct zpci_dev *zdev, struct clp_rsp_query_pci *fn);
 int zpci_caps_check_uid(struct zpci_dev *zdev);
 int zpci_caps_check_len(const char *what, struct clp_rsp_hdr *hdr, size_t size);
@@ -260,7 +260,7 @@ int zpci_caps_check_len(const char *what, struct clp_rsp_hdr *hdr, size_t size);
 /* Table type the hypervisor takes (pci_caps_table.c) */
 unsigned int zpci_caps_probe_table(struct zpci_dev *zdev);
 
-/* Group-cache counters, for debugfs pci/clp_groups (pci_caps_group.c) */
+/* Group-cache counters, for debugfs pci/clp_groups (pci_caps_setup.c) */
 void zpci_caps_group_stats(u64 *issued, u64 *saved, u64 *failed,
 			   unsigned int *cached);
 
