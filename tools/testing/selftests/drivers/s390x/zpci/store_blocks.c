@@ -422,4 +422,27 @@ TEST_F(store, copy_across_4k_pci_boundary)
 	}
 }
 
+/*
+ * An offset at or past the BAR's end is refused, also one so large that
+ * offset + length wraps around (a read: on a kernel that lets it through,
+ * nothing is written).
+ */
+TEST_F(store, offset_past_bar_end_refused)
+{
+	unsigned long long size = bar_size(self->bdf, self->cross_bar);
+	const unsigned long long offs[] = { size, size + 64, -16ULL, -64ULL };
+	struct counters c;
+	int i;
+
+	if (!size)
+		SKIP(return, "BAR %d of %s has no size", self->cross_bar, self->bdf);
+	for (i = 0; i < ARRAY_SIZE(offs); i++) {
+		sprintf(self->cmd, "from %llx %d %llx 0 64", self->fid,
+			self->cross_bar, offs[i]);
+		EXPECT_EQ(-EINVAL, bar_copy(_metadata, self, &c, NULL, 0))
+			TH_LOG("64-byte read at BAR %d offset 0x%llx", self->cross_bar, offs[i]);
+		EXPECT_EQ(0, c.loads);
+	}
+}
+
 TEST_HARNESS_MAIN
