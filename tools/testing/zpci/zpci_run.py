@@ -421,10 +421,16 @@ def parse_tap(lines):
         if st == 'SKIP' and why.get(t.name.strip()):
             desc += ': ' + why[t.name.strip()]
         out.append((st, desc))
+    # A result past the plan is not one of its subtests: the parser stops
+    # at the planned count and would drop it, a "not ok" included.
+    top = sum(1 for l in lines if _kunit_parser().TEST_RESULT.match(l)
+              and not l[:1].isspace())
+    if test.expected_count is not None and top > test.expected_count:
+        errors.append(f'{top - test.expected_count} result line(s) past the plan')
     if not test.subtests:
         skip = plan_skip(lines)
         if skip:
-            return [('SKIP', skip)], []
+            return [('SKIP', skip)], [e for e in errors if not e.endswith('0 tests run!')]
     named = sum(1 for t in test.subtests if t.name.strip())
     plan = f' (plan 1..{test.expected_count}, {named} results)' \
         if test.expected_count is not None else ' (no plan)'
@@ -701,6 +707,11 @@ class Boot:
                 res.append((st, f'{tag}/{t}', f'rc={rc}'))
             elif rc not in ok_rc and all(s != 'FAIL' for s, _, _ in lines):
                 res.append(('FAIL', f'{tag}/{t}', f'exit code {rc}'))
+        if self.p.setup:
+            rc = next((l.split('=', 1)[1].strip() for l in self.lines
+                       if l.startswith('@@ZPCI setup rc=')), None)
+            res.append(('PASS' if rc == '0' else 'FAIL', f'{tag}/setup',
+                        f'the profile\'s setup: rc={rc or "never ran"}'))
         if self.p.bindings == 'kept':
             res.append(self.check_bindings(tag))
         for f in self.p.functions:
