@@ -674,9 +674,9 @@ EXPORT_SYMBOL_IF_KUNIT(zpci_caps_in_effect);
  * @field: the field
  * @v: its decoded value, source ZPCI_CAPS_SRC_FALLBACK
  *
- * Expected: a value not reported (dasm 0, mui 0), a well-formed value
- * beyond what the guest builds (edma beyond the table limit or the mask,
- * no designation type the guest builds) and an unknown version, kept.
+ * Expected: a value not reported (dasm 0, dtsm 0, mui 0, version 0, the
+ * last kept) and a well-formed edma beyond what the guest builds (the
+ * table limit or the mask), as the QEMU emulated group reports them.
  * Every other fallback replaces a value that cannot be right.
  *
  * Return: true if the fallback is expected, false if the reported value
@@ -690,11 +690,10 @@ bool zpci_caps_fallback_expected(enum zpci_caps_field field,
 		return v->reported == U64_MAX ||
 		       IS_ALIGNED(v->reported + 1, PAGE_SIZE);
 	case ZPCI_CAPS_DASM:
-	case ZPCI_CAPS_MUI:
-		return !v->reported;
 	case ZPCI_CAPS_DTSM:
+	case ZPCI_CAPS_MUI:
 	case ZPCI_CAPS_VERSION:
-		return true;
+		return !v->reported;
 	default:
 		return false;
 	}
