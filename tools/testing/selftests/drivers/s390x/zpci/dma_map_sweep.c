@@ -86,11 +86,20 @@ FIXTURE_SETUP(dma)
 	self->max_threads = atoi(getenv("ZPCI_DMA_MAX_THREADS") ?: "4");
 	self->max_granule = atoi(getenv("ZPCI_DMA_MAX_GRANULE") ?: "1024");
 
-	/* From here on the teardown gives the function back. */
-	snprintf(self->bdf, sizeof(self->bdf), "%s", bdf);
-	ASSERT_EQ(0, zpci_bind_override(self->bdf, BENCH_DRIVER));
+	/*
+	 * The harness runs the teardown, which gives the function back, only
+	 * after a setup that finished: a failure past the binding gives it
+	 * back itself.  The benchmark's debugfs file exists while it is bound.
+	 */
+	ASSERT_EQ(0, zpci_bind_override(bdf, BENCH_DRIVER));
 	self->fd = open(BENCH_DEBUGFS, O_RDWR);
-	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", BENCH_DEBUGFS, strerror(errno));
+	if (self->fd < 0) {
+		int err = errno;
+
+		zpci_unbind_override(bdf, !self->free);
+		ASSERT_LE(0, self->fd) TH_LOG("%s: %s", BENCH_DEBUGFS, strerror(err));
+	}
+	snprintf(self->bdf, sizeof(self->bdf), "%s", bdf);
 	TH_LOG("function %s, aperture 0x%llx-0x%llx", self->bdf,
 	       self->start_dma, self->end_dma);
 }

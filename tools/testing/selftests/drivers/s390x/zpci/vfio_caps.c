@@ -93,6 +93,44 @@ FIXTURE(vfio)
 	void *buf;
 };
 
+/*
+ * Close what the setup opened and give the function back to its own
+ * driver: the teardown, and the setup when it fails after the binding (the
+ * harness runs no teardown for a setup that did not finish).
+ */
+static void vfio_release(FIXTURE_DATA(vfio) *self)
+{
+	if (self->buf && self->buf != MAP_FAILED)
+		munmap(self->buf, 2 * MAP_LEN);
+	self->buf = NULL;
+	free(self->info);
+	self->info = NULL;
+	if (self->device >= 0)
+		close(self->device);
+	self->device = -1;
+	if (self->group >= 0) {
+		ioctl(self->group, VFIO_GROUP_UNSET_CONTAINER);
+		close(self->group);
+	}
+	self->group = -1;
+	if (self->container >= 0)
+		close(self->container);
+	self->container = -1;
+	if (!self->bdf[0])
+		return;
+	/* Back to the function's own driver. */
+	zpci_unbind_override(self->bdf, !self->free);
+	self->bdf[0] = '\0';
+}
+
+/* A check of the setup after the binding: on failure give the function back. */
+#define BOUND_ASSERT(cond, ...) do {					\
+	if (!(cond)) {							\
+		vfio_release(self);					\
+		ASSERT_TRUE(false) TH_LOG(__VA_ARGS__);			\
+	}								\
+} while (0)
+
 FIXTURE_SETUP(vfio)
 {
 	const char *fid = getenv("ZPCI_VFIO_FID");
@@ -129,55 +167,47 @@ FIXTURE_SETUP(vfio)
 
 	/* Group and container, as a VMM opens them. */
 	grp = group_number(self->bdf);
-	ASSERT_LE(0, grp) TH_LOG("%s has no IOMMU group", self->bdf);
+	BOUND_ASSERT(grp >= 0, "%s has no IOMMU group", self->bdf);
 	self->container = open("/dev/vfio/vfio", O_RDWR);
-	ASSERT_LE(0, self->container) TH_LOG("/dev/vfio/vfio: %s", strerror(errno));
-	ASSERT_EQ(VFIO_API_VERSION, ioctl(self->container, VFIO_GET_API_VERSION));
-	ASSERT_EQ(1, ioctl(self->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU));
+	BOUND_ASSERT(self->container >= 0, "/dev/vfio/vfio: %s", strerror(errno));
+	BOUND_ASSERT(ioctl(self->container, VFIO_GET_API_VERSION) == VFIO_API_VERSION,
+		     "VFIO_GET_API_VERSION");
+	BOUND_ASSERT(ioctl(self->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) == 1,
+		     "no VFIO_TYPE1v2_IOMMU");
 	snprintf(path, sizeof(path), "/dev/vfio/%d", grp);
 	self->group = open(path, O_RDWR);
-	ASSERT_LE(0, self->group) TH_LOG("%s: %s", path, strerror(errno));
-	ASSERT_EQ(0, ioctl(self->group, VFIO_GROUP_GET_STATUS, &status));
-	ASSERT_TRUE(status.flags & VFIO_GROUP_FLAGS_VIABLE);
-	ASSERT_EQ(0, ioctl(self->group, VFIO_GROUP_SET_CONTAINER, &self->container));
-	ASSERT_EQ(0, ioctl(self->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		TH_LOG("VFIO_SET_IOMMU: %s", strerror(errno));
+	BOUND_ASSERT(self->group >= 0, "%s: %s", path, strerror(errno));
+	BOUND_ASSERT(!ioctl(self->group, VFIO_GROUP_GET_STATUS, &status),
+		     "VFIO_GROUP_GET_STATUS: %s", strerror(errno));
+	BOUND_ASSERT(status.flags & VFIO_GROUP_FLAGS_VIABLE, "group %d not viable", grp);
+	BOUND_ASSERT(!ioctl(self->group, VFIO_GROUP_SET_CONTAINER, &self->container),
+		     "VFIO_GROUP_SET_CONTAINER: %s", strerror(errno));
+	BOUND_ASSERT(!ioctl(self->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU),
+		     "VFIO_SET_IOMMU: %s", strerror(errno));
 	self->device = ioctl(self->group, VFIO_GROUP_GET_DEVICE_FD, self->bdf);
-	ASSERT_LE(0, self->device) TH_LOG("GET_DEVICE_FD: %s", strerror(errno));
+	BOUND_ASSERT(self->device >= 0, "GET_DEVICE_FD: %s", strerror(errno));
 
 	/* Device info with its whole capability chain. */
-	ASSERT_EQ(0, ioctl(self->device, VFIO_DEVICE_GET_INFO, &probe));
-	ASSERT_LT(sizeof(probe), probe.argsz) TH_LOG("no capability chain");
+	BOUND_ASSERT(!ioctl(self->device, VFIO_DEVICE_GET_INFO, &probe),
+		     "VFIO_DEVICE_GET_INFO: %s", strerror(errno));
+	BOUND_ASSERT(probe.argsz > sizeof(probe), "no capability chain");
 	self->info = calloc(1, probe.argsz);
-	ASSERT_NE(NULL, self->info);
+	BOUND_ASSERT(self->info, "no memory");
 	self->info->argsz = probe.argsz;
-	ASSERT_EQ(0, ioctl(self->device, VFIO_DEVICE_GET_INFO, self->info));
-	ASSERT_TRUE(self->info->flags & VFIO_DEVICE_FLAGS_PCI);
+	BOUND_ASSERT(!ioctl(self->device, VFIO_DEVICE_GET_INFO, self->info),
+		     "VFIO_DEVICE_GET_INFO: %s", strerror(errno));
+	BOUND_ASSERT(self->info->flags & VFIO_DEVICE_FLAGS_PCI, "not a PCI device");
 
 	self->buf = mmap(NULL, 2 * MAP_LEN, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->buf);
+	BOUND_ASSERT(self->buf != MAP_FAILED, "mmap: %s", strerror(errno));
 	TH_LOG("function %s (%s before) in IOMMU group %d", self->bdf,
 	       self->drv[0] ? self->drv : "no driver", grp);
 }
 
 FIXTURE_TEARDOWN(vfio)
 {
-	if (self->buf && self->buf != MAP_FAILED)
-		munmap(self->buf, 2 * MAP_LEN);
-	free(self->info);
-	if (self->device >= 0)
-		close(self->device);
-	if (self->group >= 0) {
-		ioctl(self->group, VFIO_GROUP_UNSET_CONTAINER);
-		close(self->group);
-	}
-	if (self->container >= 0)
-		close(self->container);
-	if (!self->bdf[0])
-		return;
-	/* Back to the function's own driver. */
-	zpci_unbind_override(self->bdf, !self->free);
+	vfio_release(self);
 }
 
 /* BASE: ids and DMA range of the function. */

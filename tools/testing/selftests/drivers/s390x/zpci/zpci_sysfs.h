@@ -195,7 +195,8 @@ static inline int zpci_find_free(unsigned long long vendor, char *bdf,
  * @driver: the driver to bind
  *
  * Unbinds the device from its driver (when it has another one), sets its
- * driver_override and has the bus probe it.
+ * driver_override and has the bus probe it.  On failure the override is
+ * cleared and the device probed again, back to its own driver if it had one.
  *
  * Return: 0 when @driver is bound afterwards, -errno otherwise.
  */
@@ -215,13 +216,19 @@ static inline int zpci_bind_override(const char *bdf, const char *driver)
 	}
 	snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver_override", bdf);
 	rc = zpci_write_str(path, driver);
-	if (rc)
-		return rc;
-	rc = zpci_write_str("/sys/bus/pci/drivers_probe", bdf);
-	if (rc)
-		return rc;
-	zpci_bound_driver(bdf, drv, sizeof(drv));
-	return strcmp(drv, driver) ? -ENODEV : 0;
+	if (!rc)
+		rc = zpci_write_str("/sys/bus/pci/drivers_probe", bdf);
+	if (!rc) {
+		zpci_bound_driver(bdf, path, sizeof(path));
+		rc = strcmp(path, driver) ? -ENODEV : 0;
+	}
+	if (rc) {
+		snprintf(path, sizeof(path), ZPCI_PCI_DEVICES "/%s/driver_override", bdf);
+		zpci_write_str(path, "\n");
+		if (drv[0])
+			zpci_write_str("/sys/bus/pci/drivers_probe", bdf);
+	}
+	return rc;
 }
 
 /**
