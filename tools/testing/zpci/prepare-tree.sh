@@ -78,6 +78,17 @@ if [ -f "$SERIES_FILE" ]; then
 	while read -r p _; do
 		case "$p" in ''|'#'*) continue ;; esac
 		pf=$(base_patch "$p")
+		# Only a patch of another base's series may adapt a new file: the
+		# mailed series takes the new files as this repository holds them.
+		if [ "$pf" = "patches/$p" ]; then
+			for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$pf"); do
+				if echo "$overlay" | grep -qxF "$f"; then
+					echo "prepare: ERROR: $pf changes $f, a new file of this" \
+					     "repository: change the file itself" >&2
+					exit 1
+				fi
+			done
+		fi
 		echo "prepare: applying $pf"
 		if ! patch -s -p1 -F0 -N --no-backup-if-mismatch -d "$STAGE" < "$pf"; then
 			echo "prepare: ERROR: $pf does not apply cleanly" >&2
