@@ -75,9 +75,17 @@ APT_OPTS=(-o "Dir::Etc::sourcelist=$apt_dir/sources.list" -o "Dir::Etc::sourcepa
 	-o "Dir::Cache=$apt_dir/cache")
 echo "deps: BASE=7.2: index of unstable and bookworm-backports (private apt configuration in build/apt)"
 apt-get "${APT_OPTS[@]}" update -qq
-k72=$(apt-cache "${APT_OPTS[@]}" show linux-source-7.2 | sed -n 's/^Version: //p' | sort -V | tail -n1)
-[ -n "$k72" ] || { echo "deps: unstable offers no linux-source-7.2" >&2; exit 1; }
-chmod 777 build/debs	# apt-get download drops root privileges to the _apt user
+# The version patches/7.2 applies to: another 7.2.y is a new base to port to.
+k72=7.2.13-1
+apt-cache "${APT_OPTS[@]}" show "linux-source-7.2=$k72" >/dev/null 2>&1 || {
+	echo "deps: unstable no longer offers linux-source-7.2 $k72 (offered:" \
+	     "$(apt-cache "${APT_OPTS[@]}" show linux-source-7.2 2>/dev/null |
+		sed -n 's/^Version: //p' | tr '\n' ' ')): port patches/7.2 to it" \
+	     "and set k72 in $0" >&2
+	exit 1
+}
+# apt-get download drops root privileges to the _apt user
+chown _apt build/debs 2>/dev/null || chmod 777 build/debs
 rm -f build/deps-7.2.txt.tmp
 for spec in "linux-source-7.2=$k72" "qemu-system-s390x=$QEMU10_VERSION" "qemu-system-data=$QEMU10_VERSION"; do
 	name=${spec%%=*} ver=${spec#*=}
