@@ -548,9 +548,12 @@ class Boot:
                 f = fn[arg]
                 r = self.qmp.cmd('device_add', driver='zpci', uid=f.uid, fid=f.fid,
                                  target=f.name, id=f'z-{f.name}')
-                dev = dict(x.split('=', 1) for x in f.device_args().split(',')[1:])
-                r2 = self.qmp.cmd('device_add', driver=f.qdev, **dev)
-                r = r if 'error' in r else r2
+                # Not without its zpci device (the unplug of the old one may
+                # not be complete yet): QEMU would give the PCI device an
+                # automatic one, another uid and fid, and keep it.
+                if 'error' not in r:
+                    dev = dict(x.split('=', 1) for x in f.device_args().split(',')[1:])
+                    r = self.qmp.cmd('device_add', driver=f.qdev, **dev)
             else:
                 return
             log(f'    qmp {verb} {arg}: {"error " + str(r["error"]) if "error" in r else "ok"}')
