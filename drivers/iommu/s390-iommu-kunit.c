@@ -391,6 +391,108 @@ static void s390_iommu_frame_unmap_test(struct kunit *test)
 	rcu_barrier();
 }
 
+/**
+ * s390_iommu_test_run() - check a run of 4 KiB pages
+ * @test: the test
+ * @domain: the domain
+ * @iova: DMA address of the run's first page
+ * @pa: physical address it should translate to, or 0 for none
+ * @pages: the run's length in pages
+ *
+ * A mapped run (@pa not 0) must also have no page mapped next to it.
+ */
+static void s390_iommu_test_run(struct kunit *test, struct iommu_domain *domain,
+				u64 iova, phys_addr_t pa, unsigned long pages)
+{
+	unsigned long i;
+
+	for (i = 0; i < pages; i++)
+		KUNIT_EXPECT_EQ_MSG(test, s390_iommu_iova_to_phys(domain, iova + i * SZ_4K + 8),
+				    pa ? pa + i * SZ_4K + 8 : 0, "iova 0x%llx",
+				    iova + i * SZ_4K);
+	if (!pa)
+		return;
+	KUNIT_EXPECT_EQ(test, s390_iommu_iova_to_phys(domain, iova - SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, s390_iommu_iova_to_phys(domain, iova + pages * SZ_4K), 0);
+}
+
+/**
+ * s390_iommu_run_test() - runs of pages across page tables and region entries
+ * @test: the test; its parameter is a &struct s390_iommu_table_case
+ *
+ * Mapping and unmapping walk the tables once per page table: a run that
+ * crosses page tables (1 MiB), a region-third entry (2 GiB) and, where
+ * the origin translates it, a region-second entry (4 TiB) is mapped page
+ * for page and nothing around it; an unmap in pieces unmaps each piece
+ * and stops at a page that is not mapped.
+ */
+static void s390_iommu_run_test(struct kunit *test)
+{
+	const struct s390_iommu_table_case *c = test->param_value;
+	const u64 runs[] = { 3 * SZ_1M - 3 * SZ_4K, BIT_ULL(31) - 2 * SZ_4K,
+			     BIT_ULL(42) - SZ_4K };
+	const unsigned long pages[] = { 2 * ZPCI_PT_ENTRIES + 10, 4, 2 };
+	const unsigned long hole = ZPCI_PT_ENTRIES + 100, first = 300;
+	u64 end = zpci_caps_dt_limit(c->dt), a = runs[0];
+	struct iommu_iotlb_gather gather;
+	struct s390_domain *s390_domain;
+	struct iommu_domain *domain;
+	const phys_addr_t pa = SZ_1G;
+	unsigned int i;
+	size_t mapped;
+
+	s390_domain = s390_domain_alloc(c->origin_type, 0, end);
+	KUNIT_ASSERT_NOT_NULL(test, s390_domain);
+	domain = &s390_domain->domain;
+	domain->pgsize_bitmap = ZPCI_CAPS_PGSIZE_PAGE | ZPCI_CAPS_PGSIZE_FRAME;
+
+	for (i = 0; i < ARRAY_SIZE(runs); i++) {
+		if (runs[i] + pages[i] * SZ_4K - 1 > end)
+			continue;
+		KUNIT_EXPECT_EQ(test, s390_iommu_map_pages(domain, runs[i], pa, SZ_4K, pages[i],
+							   IOMMU_READ | IOMMU_WRITE,
+							   GFP_KERNEL, &mapped), 0);
+		KUNIT_EXPECT_EQ(test, mapped, pages[i] * SZ_4K);
+		s390_iommu_test_run(test, domain, runs[i], pa, pages[i]);
+	}
+
+	/* the first run in pieces: the first ones, a hole, up to the hole */
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test, s390_iommu_unmap_pages(domain, a, SZ_4K, first, &gather),
+			first * SZ_4K);
+	KUNIT_EXPECT_EQ(test, gather.start, a);
+	KUNIT_EXPECT_EQ(test, gather.end, a + first * SZ_4K - 1);
+	s390_iommu_test_run(test, domain, a, 0, first);
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test, s390_iommu_unmap_pages(domain, a + hole * SZ_4K, SZ_4K, 1,
+						     &gather), SZ_4K);
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test, s390_iommu_unmap_pages(domain, a + first * SZ_4K, SZ_4K,
+						     pages[0] - first, &gather),
+			(hole - first) * SZ_4K);
+	KUNIT_EXPECT_EQ(test, gather.end, a + hole * SZ_4K - 1);
+	s390_iommu_test_run(test, domain, a + (hole + 1) * SZ_4K, pa + (hole + 1) * SZ_4K,
+			    pages[0] - hole - 1);
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test, s390_iommu_unmap_pages(domain, a + (hole + 1) * SZ_4K, SZ_4K,
+						     pages[0] - hole - 1, &gather),
+			(pages[0] - hole - 1) * SZ_4K);
+	s390_iommu_test_run(test, domain, a, 0, pages[0]);
+
+	/* the others whole */
+	for (i = 1; i < ARRAY_SIZE(runs); i++) {
+		if (runs[i] + pages[i] * SZ_4K - 1 > end)
+			continue;
+		iommu_iotlb_gather_init(&gather);
+		KUNIT_EXPECT_EQ(test, s390_iommu_unmap_pages(domain, runs[i], SZ_4K, pages[i],
+							     &gather), pages[i] * SZ_4K);
+		s390_iommu_test_run(test, domain, runs[i], 0, pages[i]);
+	}
+
+	s390_domain_free(domain);
+	rcu_barrier();
+}
+
 /*
  * The aperture end under the s390_iommu_aperture= limit: a page-aligned
  * end (the last byte of a page) stays page-aligned, whatever the limit,
@@ -434,6 +536,7 @@ static struct kunit_case s390_iommu_table_test_cases[] = {
 	KUNIT_CASE_PARAM(s390_iommu_table_test, s390_iommu_table_gen_params),
 	KUNIT_CASE_PARAM(s390_iommu_frame_refresh_test, s390_iommu_refresh_gen_params),
 	KUNIT_CASE(s390_iommu_frame_unmap_test),
+	KUNIT_CASE_PARAM(s390_iommu_run_test, s390_iommu_table_gen_params),
 	KUNIT_CASE(s390_iommu_aperture_end_test),
 	{}
 };
