@@ -730,11 +730,11 @@ int zpci_caps_fallback_str(char *buf, size_t size, enum zpci_caps_field field,
 EXPORT_SYMBOL_IF_KUNIT(zpci_caps_fallback_str);
 
 /**
- * caps_seen_find() - the entry of an outcome already printed
- * @seen: the outcomes printed so far
+ * caps_seen_find() - the entry of an outcome already met
+ * @seen: the outcomes met so far
  * @field: the field
  * @v: its decoded value
- * @group: pfgid, or ZPCI_CAPS_ANY_GROUP for a query-function field
+ * @group: pfgid of the function
  *
  * Return: the entry, or NULL if the outcome is new.
  */
@@ -755,16 +755,15 @@ caps_seen_find(struct zpci_caps_seen *seen, enum zpci_caps_field field,
 }
 
 /**
- * zpci_caps_quiet() - the fallbacks of a function already printed
- * @seen: the outcomes printed so far; updated
+ * zpci_caps_quiet() - the fallbacks of a function left to its group's line
+ * @seen: the outcomes met so far; updated
  * @caps: the function's decoded capabilities
  *
- * An expected fallback (zpci_caps_fallback_expected()) is printed once:
- * a query-group field once per group, a query-function field once for
- * all functions; a later function with the same field, reported and used
- * value only counts it for the summary (zpci_caps_seen_summary()).  An
- * outcome is remembered when it is first met; once @seen is full, new
- * outcomes are printed every time.  Impossible values are never quiet.
+ * An expected fallback (zpci_caps_fallback_expected()) is not printed
+ * with the function: it is counted for the line of the function's group
+ * (zpci_caps_seen_summary()), one count per group, field, reported and
+ * used value.  Once @seen is full, a new outcome is printed with the
+ * function.  Impossible values are never left out.
  *
  * Return: mask of BIT(&enum zpci_caps_field) of the fallbacks to leave out
  * of the function's message.
@@ -779,49 +778,50 @@ unsigned long zpci_caps_quiet(struct zpci_caps_seen *seen,
 	for (i = 0; i < ZPCI_CAPS_NR_FIELDS; i++) {
 		const struct zpci_caps_value *v = &caps->val[i];
 		struct zpci_caps_seen_entry *e;
-		u16 group;
 
 		if (v->source != ZPCI_CAPS_SRC_FALLBACK ||
 		    !zpci_caps_fallback_expected(i, v))
 			continue;
-		group = (i >= ZPCI_CAPS_DASM && i <= ZPCI_CAPS_VERSION) ?
-			pfgid : ZPCI_CAPS_ANY_GROUP;
-		e = caps_seen_find(seen, i, v, group);
-		if (e) {
-			e->repeats++;
-			quiet |= BIT(i);
-		} else if (seen->nr < ZPCI_CAPS_NR_SEEN) {
-			seen->entry[seen->nr++] = (struct zpci_caps_seen_entry) {
+		e = caps_seen_find(seen, i, v, pfgid);
+		if (!e && seen->nr < ZPCI_CAPS_NR_SEEN) {
+			e = &seen->entry[seen->nr++];
+			*e = (struct zpci_caps_seen_entry) {
 				.reported = v->reported,
 				.effective = v->effective,
-				.group = group,
+				.group = pfgid,
 				.field = i,
 			};
 		}
+		if (e) {
+			e->repeats++;
+			quiet |= BIT(i);
+		}
 	}
-	if (quiet)
-		seen->functions++;
 	return quiet;
 }
 EXPORT_SYMBOL_IF_KUNIT(zpci_caps_quiet);
 
 /**
- * zpci_caps_seen_summary() - the fallbacks left out since the last summary
- * @seen: the outcomes printed so far; their counts are reset
- * @buf: the text: each outcome left out, as zpci_caps_fallback_str() has
- *	it, and " xN" for N functions; " ..." if @buf is too short for all
+ * zpci_caps_seen_summary() - the line of one group's expected fallbacks
+ * @seen: the outcomes met so far; the counts of the group's are reset
+ * @buf: the text: each outcome of the group counted since its last line,
+ *	as zpci_caps_fallback_str() has it, and " xN" for N functions;
+ *	" ..." if @buf is too short for all
  * @size: size of @buf
  *
- * Return: the number of functions with a fallback left out, 0 if none
+ * The group is that of the first outcome with a count: called until it
+ * returns -ENOENT, it gives one line per group.
+ *
+ * Return: the group (pfgid) of the line, -ENOENT if no outcome has a count
  * (@buf is then empty).
  */
-unsigned int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
-				    size_t size)
+int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
+			   size_t size)
 {
 	/* what one outcome can need: " bar0_size <u64>-><u64> x<u32>" */
 	const size_t most = sizeof(" bar0_size -> x") - 1 + 2 * 20 + 10;
-	unsigned int i, functions = seen->functions;
 	struct zpci_caps_value v = {};
+	int i, group = -ENOENT;
 	bool cut = false;
 	size_t len = 0;
 
@@ -829,8 +829,9 @@ unsigned int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
 	for (i = 0; i < seen->nr; i++) {
 		struct zpci_caps_seen_entry *e = &seen->entry[i];
 
-		if (!e->repeats)
+		if (!e->repeats || (group >= 0 && e->group != group))
 			continue;
+		group = e->group;
 		if (len + most >= size) {
 			if (!cut)
 				len += scnprintf(buf + len, size - len, " ...");
@@ -845,8 +846,7 @@ unsigned int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
 		}
 		e->repeats = 0;
 	}
-	seen->functions = 0;
-	return functions;
+	return group;
 }
 EXPORT_SYMBOL_IF_KUNIT(zpci_caps_seen_summary);
 

@@ -105,35 +105,34 @@ out:
  * most "bar0_size") and two 64-bit values, in decimal the longer form.
  */
 #define ZPCI_CAPS_FALLBACK_FIELD_LEN	(sizeof(" bar0_size ->") - 1 + 2 * 20)
-/* The summary of the fallbacks left out: a kernel log line's worth */
+/* A group's line of expected fallbacks: a kernel log line's worth */
 #define ZPCI_CAPS_SUMMARY_LEN		512
 
-/* Expected fallbacks printed so far, protected by zpci_caps_msg_lock */
+/* Expected fallbacks met so far, protected by zpci_caps_msg_lock */
 static struct zpci_caps_seen zpci_caps_seen;
 static DEFINE_MUTEX(zpci_caps_msg_lock);
 static bool zpci_caps_booted;	/* the boot's bus scan has been summed up */
 
 /**
- * zpci_caps_print_summary() - one line for the fallbacks left out
+ * zpci_caps_print_summary() - one line per group for its expected fallbacks
  *
- * Names each expected fallback left out of the lines of later functions
- * since the last summary, and how many functions had it; nothing if none.
+ * Names each expected fallback of the group's functions since the group's
+ * last line, and how many functions had it; nothing for a group without.
  *
  * Context: process context, zpci_caps_msg_lock held.
  */
 static void zpci_caps_print_summary(void)
 {
-	unsigned int functions;
 	char *buf;
+	int group;
 
 	buf = kmalloc(ZPCI_CAPS_SUMMARY_LEN, GFP_KERNEL);
 	if (!buf)
 		return;	/* the counts wait for the next summary */
-	functions = zpci_caps_seen_summary(&zpci_caps_seen, buf,
-					   ZPCI_CAPS_SUMMARY_LEN);
-	if (functions)
-		pr_info("CLP values replaced as already reported, in %u more functions:%s\n",
-			functions, buf);
+	while ((group = zpci_caps_seen_summary(&zpci_caps_seen, buf,
+					       ZPCI_CAPS_SUMMARY_LEN)) >= 0)
+		pr_info("group %x: expected CLP values replaced (reported->used xN functions):%s\n",
+			group, buf);
 	kfree(buf);
 }
 
@@ -154,8 +153,9 @@ static DECLARE_DELAYED_WORK(zpci_caps_summary_work, zpci_caps_summary_fn);
  * zpci_caps_summary_init() - sum up the functions found at boot
  *
  * The boot's bus scan is over (pci_base_init() is a subsys initcall): one
- * line counts the fallbacks it left out.  From now on, functions added by
- * hot-plug are summed up a second after the first one left something out.
+ * line per group counts the expected fallbacks it met.  From now on,
+ * functions added by hot-plug are summed up a second after the first one
+ * with an expected fallback.
  *
  * Return: 0.
  */
@@ -194,9 +194,9 @@ static unsigned long zpci_caps_quiet_fallbacks(const struct zpci_caps *caps)
  *
  * One s390dbf entry per fallback.  One pr_info line per function names
  * its fallbacks with the reported and the used value, except expected
- * ones already printed for an earlier function (of the same group, for a
- * group field): those are counted in one summary line, at the end of the
- * boot or a second after a hot-plug.  The line has room for every field;
+ * ones (zpci_caps_fallback_expected()): those are counted in one line per
+ * group, at the end of the boot or a second after a hot-plug.  The
+ * function's line has room for every field;
  * if that room cannot be allocated it names none (the s390dbf entries
  * still do).  A refused MSI or function measurement adds a pr_warn, a
  * refused function a pr_err.

@@ -156,18 +156,16 @@ struct zpci_caps_report {
 	u8 source[ZPCI_CAPS_NR_FIELDS];
 };
 
-/* Expected fallbacks remembered so that each is printed once */
+/* Expected fallbacks counted for the group lines; more are printed */
 #define ZPCI_CAPS_NR_SEEN	32
-/* Group of an entry for a query-function field: any group */
-#define ZPCI_CAPS_ANY_GROUP	ZPCI_CAPS_NR_GROUPS
 
 /**
- * struct zpci_caps_seen_entry - one expected fallback already printed
+ * struct zpci_caps_seen_entry - one expected fallback of a group
  * @reported: the reported value
  * @effective: the value used
- * @group: pfgid for a query-group field, ZPCI_CAPS_ANY_GROUP otherwise
+ * @group: pfgid of the functions
  * @field: the &enum zpci_caps_field
- * @repeats: functions with the same fallback not yet counted in a summary
+ * @repeats: functions with this fallback not yet in a group line
  */
 struct zpci_caps_seen_entry {
 	u64 reported;
@@ -178,16 +176,13 @@ struct zpci_caps_seen_entry {
 };
 
 /**
- * struct zpci_caps_seen - the expected fallbacks printed so far
- * @entry: one entry per outcome, in the order first seen
+ * struct zpci_caps_seen - the expected fallbacks met so far
+ * @entry: one entry per outcome, in the order first met
  * @nr: entries in use
- * @functions: functions with a fallback left out of their line since the
- *	last summary
  */
 struct zpci_caps_seen {
 	struct zpci_caps_seen_entry entry[ZPCI_CAPS_NR_SEEN];
 	unsigned int nr;
-	unsigned int functions;
 };
 
 /**
@@ -247,8 +242,8 @@ int zpci_caps_fallback_str(char *buf, size_t size, enum zpci_caps_field field,
 			   const struct zpci_caps_value *v);
 unsigned long zpci_caps_quiet(struct zpci_caps_seen *seen,
 			      const struct zpci_caps *caps);
-unsigned int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
-				    size_t size);
+int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
+			   size_t size);
 int zpci_caps_list_entries(const struct clp_rsp_list_pci *rsp, u16 avail);
 int zpci_caps_rsp_trim(struct clp_rsp_hdr *hdr, size_t size);
 
