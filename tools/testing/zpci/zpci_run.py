@@ -499,11 +499,13 @@ def parse_ktap(lines):
 
 
 class Boot:
-    def __init__(self, profile, kernel, initrd, kname, shell, resdir, extra_append=''):
+    def __init__(self, profile, kernel, initrd, kname, shell, resdir, extra_append='',
+                 icount=None):
         self.p, self.kernel, self.initrd, self.kname = profile, kernel, initrd, kname
         self.shell = shell
         self.rundir = os.path.join(resdir, f'{profile.name}-{kname}')
         self.extra_append = extra_append
+        self.icount = icount
         self.lines = []
         self.results = []
         self.report = []  # zpci_report's lines, without their prefix
@@ -526,6 +528,9 @@ class Boot:
             cmd += ['-L', BASE['qemu_data'], '-audio', 'none']
         if kvm:
             cmd += ['-enable-kvm']
+        elif self.icount is not None:
+            # The guest's clock counts its instructions (2^icount ns each)
+            cmd += ['-icount', f'shift={self.icount}']
         append = 'panic=-1 oops=panic kunit.enable=' + ('1 ' if p.kunit else '0 ')
         append += p.append + ' ' + self.extra_append
         cmd += ['-append', append.strip()]
@@ -886,6 +891,9 @@ def main():
     ap.add_argument('--resdir', help='default: build/results (7.2: build/results-7.2)')
     ap.add_argument('--append', default='', help='extra kernel arguments')
     ap.add_argument('--shell', action='store_true', help='interactive shell, no tests')
+    ap.add_argument('--icount', type=int, metavar='SHIFT',
+                    help='TCG: QEMU -icount shift=SHIFT, the guest\'s time advances '
+                         '2^SHIFT ns per instruction it executes (make bench)')
     ap.add_argument('--tests', help='override the profile\'s test list')
     ap.add_argument('--report', choices=('table', 'full'),
                     help='run zpci_report first and end with its table '
@@ -913,7 +921,7 @@ def main():
         if args.report and 'zpci_report' not in prof.tests:
             prof.tests.insert(0, 'zpci_report')
         boot = Boot(prof, args.kernel, args.initrd, args.kernel_name, args.shell,
-                    args.resdir, args.append)
+                    args.resdir, args.append, args.icount)
         results = boot.run(f'{n} of {len(profiles)}: ' if len(profiles) > 1 else '')
         for st, name, detail in results:
             log(f'{st} {name} {detail}'.rstrip())

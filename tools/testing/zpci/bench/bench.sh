@@ -29,7 +29,11 @@
 #            (and bench/summary.txt, the goals in plain text, which make
 #            series puts in the cover letter)
 #
-# Variables: BENCH_REPS; BENCH_CONTROL (1: the control); BENCH_PROFILES
+# Variables: BENCH_REPS; BENCH_CONTROL (1: the control); BENCH_ICOUNT
+# (default 4: under TCG the guests run with QEMU -icount shift=4, their
+# clock advancing 16 ns per instruction they execute, so that a time
+# measures the guest's own work, not the load of the host; "off": host
+# time); BENCH_PROFILES
 # (names without "bench-", e.g. "clp1 1g"; default every profile);
 # BENCH_FRAGS; JOBS; BENCH_NICE
 # (default 10: builds and guests run niced, the machine is shared);
@@ -49,6 +53,9 @@ STOCK_SRC=build/base/linux-source-6.12
 [ "${BASE:-6.12}" = 6.12 ] || { echo "bench: BASE=$BASE: 6.12 only so far" >&2; exit 1; }
 TREE=build/src/zpci
 REPS=${BENCH_REPS:-7}
+ICOUNT=${BENCH_ICOUNT:-4}
+ICOUNT_ARGS=()
+[ "$ICOUNT" = off ] || ICOUNT_ARGS=(--icount "$ICOUNT")
 FRAGS=${BENCH_FRAGS:-arch/s390/configs/zpci_guest.config}
 ZPCI_FRAGS="$FRAGS $HERE/zpci-only.config"
 JOBS=${JOBS:-$(nproc)}
@@ -176,6 +183,7 @@ step_run() {
 				$NICE python3 tools/testing/zpci/zpci_run.py \
 					--kernel "$image" \
 					--kernel-name "$k" --initrd "$BENCH/initramfs.cpio.gz" \
+					"${ICOUNT_ARGS[@]}" \
 					--resdir "$BENCH/runs/rep$rep" \
 					"$HERE/profiles/bench-$p.ini" >> "$log" 2>&1 || status=$?
 				# A stock failure is a result, not an error: the report
@@ -189,7 +197,7 @@ step_run() {
 step_report() {
 	python3 "$HERE/bench_report.py" --runs "$BENCH/runs" \
 		--start "$(cat "$BENCH/start" 2>/dev/null || date +%s)" --frags "$FRAGS" \
-		--zpci-frags "$HERE/zpci-only.config" \
+		--zpci-frags "$HERE/zpci-only.config" --icount "$ICOUNT" \
 		--out build/results/bench.md --plot build/results/bench.png \
 		--summary build/results/bench/summary.txt
 }
