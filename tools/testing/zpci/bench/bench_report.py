@@ -426,9 +426,29 @@ def ready_section(r):
              Table(['measure', 'stock', 'ours', 'ratio [CI]'], rows))]
 
 
+def ftrace_section(r):
+    """3g. The function profile of the ftrace step (bench/ftrace.config)."""
+    keys = sorted({(int(kv['granule']), kv['func']) for k in ('stock', r['ours'])
+                   for b in r['boots']('4g', k) for t, kv in b['recs'] if t == 'ftrace'})
+    rows = []
+    for g, f in keys:
+        def match(kv, g=g, f=f):
+            return kv['granule'] == str(g) and kv['func'] == f
+        calls = pair(r, '4g', 'ftrace', match, lambda kv: int(kv['calls']))
+        us = pair(r, '4g', 'ftrace', match, lambda kv: float(kv['us']) / int(kv['calls']))
+        rows.append([f'{g} pg', f] + [s[k].fmt(fmt) for s, fmt in ((calls, '{:.0f}'),
+                                                               (us, '{:.3f}'))
+                                      for k in KERNELS])
+    return [('3g. Where the DMA time goes: ftrace\'s function profile, 4 GiB guest, 1 thread '
+             '(µs per call, the functions it calls included, profiling overhead included; '
+             'kernels built with bench/ftrace.config)',
+             Table(['granule', 'function', 'stock calls', 'ours calls', 'stock µs/call',
+                    'ours µs/call'], rows))] if rows else []
+
+
 SECTIONS = (dma_section, blk_section, clp_section, store_section, iova_fail_section,
-            ready_section)
-ORDER = ('1.', '2.', '3a', '3b', '3c', '3d', '3e', '3f', '4.')
+            ready_section, ftrace_section)
+ORDER = ('1.', '2.', '3a', '3b', '3c', '3d', '3e', '3f', '3g', '4.')
 
 
 def analyse(data, ours):
