@@ -532,6 +532,11 @@ class Boot:
             # The guest's clock counts its instructions (2^icount ns each)
             cmd += ['-icount', f'shift={self.icount}']
         append = 'panic=-1 oops=panic kunit.enable=' + ('1 ' if p.kunit else '0 ')
+        if p.kunit and BASE['name'] != '6.12':
+            # 7.x: the built-in suites run at boot only with kunit.autorun,
+            # whose default (KUNIT_AUTORUN_ENABLED, y) allnoconfig turns off;
+            # 6.12 has no such option, and its command line stays as it was.
+            append += 'kunit.autorun=1 '
         append += p.append + ' ' + self.extra_append
         cmd += ['-append', append.strip()]
         for f in p.functions:
