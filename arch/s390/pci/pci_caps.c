@@ -762,8 +762,9 @@ caps_seen_find(struct zpci_caps_seen *seen, enum zpci_caps_field field,
  * An expected fallback (zpci_caps_fallback_expected()) is not printed
  * with the function: it is counted for the line of the function's group
  * (zpci_caps_seen_summary()), one count per group, field, reported and
- * used value.  Once @seen is full, a new outcome is printed with the
- * function.  Impossible values are never left out.
+ * used value.  While @seen is full (%ZPCI_CAPS_NR_SEEN outcomes counted
+ * and not yet printed), a new outcome is printed with the function.
+ * Impossible values are never left out.
  *
  * Return: mask of BIT(&enum zpci_caps_field) of the fallbacks to leave out
  * of the function's message.
@@ -803,16 +804,18 @@ EXPORT_SYMBOL_IF_KUNIT(zpci_caps_quiet);
 
 /**
  * zpci_caps_seen_summary() - the line of one group's expected fallbacks
- * @seen: the outcomes met so far; the counts of the group's are reset
- * @buf: the text: each outcome of the group counted since its last line,
- *	as zpci_caps_fallback_str() has it, and " xN" for N functions;
- *	" ..." if @buf is too short for all
- * @size: size of @buf
+ * @seen: the outcomes counted and not yet printed; those the line names
+ *	are removed
+ * @buf: the text: each outcome of the group, as zpci_caps_fallback_str()
+ *	has it, and " xN" for N functions; " ..." if @buf is too short for
+ *	all, the next call then gives the rest
+ * @size: size of @buf, more than one outcome needs
  *
- * The group is that of the first outcome with a count: called until it
- * returns -ENOENT, it gives one line per group.
+ * The group is that of the first outcome counted: called until it returns
+ * -ENOENT, it gives one line per group (more for a group whose outcomes
+ * do not fit one) and leaves @seen empty.
  *
- * Return: the group (pfgid) of the line, -ENOENT if no outcome has a count
+ * Return: the group (pfgid) of the line, -ENOENT if nothing is counted
  * (@buf is then empty).
  */
 int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
@@ -821,7 +824,8 @@ int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
 	/* what one outcome can need: " bar0_size <u64>-><u64> x<u32>" */
 	const size_t most = sizeof(" bar0_size -> x") - 1 + 2 * 20 + 10;
 	struct zpci_caps_value v = {};
-	int i, group = -ENOENT;
+	unsigned int i, kept = 0;
+	int group = -ENOENT;
 	bool cut = false;
 	size_t len = 0;
 
@@ -829,23 +833,23 @@ int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
 	for (i = 0; i < seen->nr; i++) {
 		struct zpci_caps_seen_entry *e = &seen->entry[i];
 
-		if (!e->repeats || (group >= 0 && e->group != group))
-			continue;
-		group = e->group;
-		if (len + most >= size) {
-			if (!cut)
-				len += scnprintf(buf + len, size - len, " ...");
+		if (group < 0)
+			group = e->group;
+		if (!cut && e->group == group && len + most >= size) {
+			len += scnprintf(buf + len, size - len, " ...");
 			cut = true;
-		} else {
-			v.reported = e->reported;
-			v.effective = e->effective;
-			len += zpci_caps_fallback_str(buf + len, size - len,
-						      e->field, &v);
-			len += scnprintf(buf + len, size - len, " x%u",
-					 e->repeats);
 		}
-		e->repeats = 0;
+		if (cut || e->group != group) {
+			/* for a later line */
+			seen->entry[kept++] = *e;
+			continue;
+		}
+		v.reported = e->reported;
+		v.effective = e->effective;
+		len += zpci_caps_fallback_str(buf + len, size - len, e->field, &v);
+		len += scnprintf(buf + len, size - len, " x%u", e->repeats);
 	}
+	seen->nr = kept;
 	return group;
 }
 EXPORT_SYMBOL_IF_KUNIT(zpci_caps_seen_summary);

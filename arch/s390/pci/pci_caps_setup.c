@@ -108,8 +108,9 @@ out:
 /* A group's line of expected fallbacks: a kernel log line's worth */
 #define ZPCI_CAPS_SUMMARY_LEN		512
 
-/* Expected fallbacks met so far, protected by zpci_caps_msg_lock */
+/* Expected fallbacks not yet printed, and the text of their lines */
 static struct zpci_caps_seen zpci_caps_seen;
+static char zpci_caps_summary_buf[ZPCI_CAPS_SUMMARY_LEN];
 static DEFINE_MUTEX(zpci_caps_msg_lock);
 static bool zpci_caps_booted;	/* the boot's bus scan has been summed up */
 
@@ -123,17 +124,12 @@ static bool zpci_caps_booted;	/* the boot's bus scan has been summed up */
  */
 static void zpci_caps_print_summary(void)
 {
-	char *buf;
 	int group;
 
-	buf = kmalloc(ZPCI_CAPS_SUMMARY_LEN, GFP_KERNEL);
-	if (!buf)
-		return;	/* the counts wait for the next summary */
-	while ((group = zpci_caps_seen_summary(&zpci_caps_seen, buf,
-					       ZPCI_CAPS_SUMMARY_LEN)) >= 0)
+	while ((group = zpci_caps_seen_summary(&zpci_caps_seen, zpci_caps_summary_buf,
+					       sizeof(zpci_caps_summary_buf))) >= 0)
 		pr_info("group %x: expected CLP values replaced (reported->used xN functions):%s\n",
-			group, buf);
-	kfree(buf);
+			group, zpci_caps_summary_buf);
 }
 
 /**

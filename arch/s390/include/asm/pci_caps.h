@@ -156,7 +156,7 @@ struct zpci_caps_report {
 	u8 source[ZPCI_CAPS_NR_FIELDS];
 };
 
-/* Expected fallbacks counted for the group lines; more are printed */
+/* Expected fallbacks counted until the group lines; more are printed */
 #define ZPCI_CAPS_NR_SEEN	32
 
 /**
@@ -176,7 +176,7 @@ struct zpci_caps_seen_entry {
 };
 
 /**
- * struct zpci_caps_seen - the expected fallbacks met so far
+ * struct zpci_caps_seen - the expected fallbacks not yet printed
  * @entry: one entry per outcome, in the order first met
  * @nr: entries in use
  */

@@ -773,7 +773,8 @@ static void caps_quiet_test(struct kunit *test)
 	const struct clp_rsp_query_pci_grp bad_dasm = QEMU_GRP_DASM(0x1234);
 	struct clp_rsp_query_pci fn_f0 = QEMU_FN;
 	struct zpci_caps_seen *seen;
-	char buf[256];
+	unsigned int nr;
+	char buf[100];
 
 	seen = kunit_kzalloc(test, sizeof(*seen), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, seen);
@@ -790,22 +791,32 @@ static void caps_quiet_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, caps_quiet_decode(test, seen, &fn, &bad_dasm),
 			BIT(ZPCI_CAPS_EDMA) | BIT(ZPCI_CAPS_VERSION));
 
-	/* one line per group, in the order first met, then none */
-	KUNIT_EXPECT_EQ(test, zpci_caps_seen_summary(seen, buf, sizeof(buf)), 0xff);
-	KUNIT_EXPECT_STREQ(test, buf,
-			   " edma 0x1ffffffffffffff->0x3ffffffffff x5 dasm 0x0->0x3ffffffffff x3 version 0 (unknown) x5");
-	KUNIT_EXPECT_EQ(test, zpci_caps_seen_summary(seen, buf, sizeof(buf)), 0xf0);
-	KUNIT_EXPECT_STREQ(test, buf,
-			   " edma 0x1ffffffffffffff->0x3ffffffffff x1 dasm 0x0->0x3ffffffffff x1 version 0 (unknown) x1");
-	KUNIT_EXPECT_EQ(test, zpci_caps_seen_summary(seen, buf, sizeof(buf)), -ENOENT);
-	KUNIT_EXPECT_STREQ(test, buf, "");
-
-	/* once full, an outcome met before is counted, a new one printed */
+	/* while full, an outcome counted before is counted, a new one printed */
+	nr = seen->nr;
+	KUNIT_EXPECT_EQ(test, nr, 6);
 	seen->nr = ZPCI_CAPS_NR_SEEN;
 	KUNIT_EXPECT_EQ(test, caps_quiet_decode(test, seen, &fn, &bad_dasm),
 			BIT(ZPCI_CAPS_EDMA) | BIT(ZPCI_CAPS_VERSION));
 	fn_f0.pfgid = 0xf1;
 	KUNIT_EXPECT_EQ(test, caps_quiet_decode(test, seen, &fn_f0, &grp), 0);
+	seen->nr = nr;
+
+	/*
+	 * Lines per group, in the order first met; a line too short for its
+	 * group ends with " ..." and the next gives the rest; then none, and
+	 * the table is empty for the outcomes to come.
+	 */
+	KUNIT_EXPECT_EQ(test, zpci_caps_seen_summary(seen, buf, sizeof(buf)), 0xff);
+	KUNIT_EXPECT_STREQ(test, buf, " edma 0x1ffffffffffffff->0x3ffffffffff x6 ...");
+	KUNIT_EXPECT_EQ(test, zpci_caps_seen_summary(seen, buf, sizeof(buf)), 0xff);
+	KUNIT_EXPECT_STREQ(test, buf, " dasm 0x0->0x3ffffffffff x3 version 0 (unknown) x6");
+	KUNIT_EXPECT_EQ(test, zpci_caps_seen_summary(seen, buf, sizeof(buf)), 0xf0);
+	KUNIT_EXPECT_STREQ(test, buf, " edma 0x1ffffffffffffff->0x3ffffffffff x1 ...");
+	KUNIT_EXPECT_EQ(test, zpci_caps_seen_summary(seen, buf, sizeof(buf)), 0xf0);
+	KUNIT_EXPECT_STREQ(test, buf, " dasm 0x0->0x3ffffffffff x1 version 0 (unknown) x1");
+	KUNIT_EXPECT_EQ(test, zpci_caps_seen_summary(seen, buf, sizeof(buf)), -ENOENT);
+	KUNIT_EXPECT_STREQ(test, buf, "");
+	KUNIT_EXPECT_EQ(test, seen->nr, 0);
 }
 
 static struct kunit_case zpci_caps_test_cases[] = {
