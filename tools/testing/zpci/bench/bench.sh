@@ -197,7 +197,7 @@ step_run() {
 step_report() {
 	python3 "$HERE/bench_report.py" --runs "$BENCH/runs" \
 		--start "$(cat "$BENCH/start" 2>/dev/null || date +%s)" --frags "$FRAGS" \
-		--zpci-frags "$HERE/zpci-only.config" --icount "$ICOUNT" \
+		--zpci-frags "$HERE/zpci-only.config" \
 		--out build/results/bench.md --plot build/results/bench.png \
 		--summary build/results/bench/summary.txt
 }

@@ -496,15 +496,33 @@ def control_part(data):
         Table(['measure', 'stock', 'stock again', 'ratio [CI]'], rows))]
 
 
-def clock(args):
+def icount_of(runs):
+    """The -icount shift the boots ran with (their qemu-cmdline), or None."""
+    shifts = set()
+    for f in glob.glob(os.path.join(runs, 'rep*', 'bench-*', 'qemu-cmdline')):
+        with open(f) as fh:
+            m = re.search(r' -icount shift=(\d+)', fh.read())
+        shifts.add(int(m.group(1)) if m else None)
+    if len(shifts) > 1:
+        sys.exit(f'bench_report: the boots of {runs} ran with different clocks: {shifts}')
+    return shifts.pop() if shifts else None
+
+
+def clock(shift, short=False):
     """What a time in the report measures."""
-    if args.icount == 'off':
-        return 'host time: the guests\' clocks run with the host\'s'
-    return (f'QEMU -icount shift={args.icount}: a guest\'s clock advances '
-            f'{2 ** int(args.icount)} ns per instruction it executes (time waiting idle, '
-            'for I/O, is host time), so a time of guest work counts its instructions, '
-            'whatever the host\'s load; the hypervisor\'s handling of an intercepted '
-            'instruction counts as one instruction')
+    if shift is None:
+        return 'host time' if short else "host time: the guests' clocks run with the host's"
+    if short:
+        return f'guest clock {2 ** shift} ns per guest instruction (QEMU -icount)'
+    return (f"QEMU -icount shift={shift}: a guest's clock advances {2 ** shift} ns per "
+            'instruction it executes, so a time of guest work counts its instructions, '
+            "whatever the host's load.  Not in it: the hypervisor's handling of an "
+            'intercepted instruction (RPCIT, CLP, PCISTB, and SERVC, which writes the '
+            'console: one instruction each).  Host time in it: the time a guest waits '
+            'idle (for I/O, a timer), so section 2 and the boot times of section 4 still '
+            "carry the host's load.  QEMU runs the vCPUs of an -icount guest one at a "
+            "time: a 2-thread point measures two threads' work interleaved, not their "
+            'contention')
 
 
 def header(args, info, reps):
@@ -514,7 +532,7 @@ def header(args, info, reps):
         f'| base | linux-source-6.12 {info["base"]} (stock = base; ours = base + '
         'patches/series) |',
         f'| QEMU | {info["qemu"]}, s390-ccw-virtio, {info["accel"]} |',
-        f'| guest clock | {clock(args)} |',
+        f'| guest clock | {clock(info["icount"])} |',
         f'| date | {info["now"].strftime("%Y-%m-%d %H:%M UTC")} |',
         f'| configuration | {args.frags} (allnoconfig + fragments, the same for both'
         f'{"; ours also " + args.zpci_frags if args.zpci_frags else ""}) '
@@ -578,7 +596,8 @@ def write_summary(path, args, info, reps, goals, out, top):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     text = textwrap.wrap(f'zpci-clp bench (make bench): the stock kernel (base {info["base"]}) '
                          f'against ours, same configuration ({args.frags}), {info["qemu"]}, '
-                         f'{info["accel"]}, {reps} repetitions, '
+                         f'{info["accel"]}, {clock(info["icount"], True)}, '
+                         f'{reps} repetitions, '
                          f'{info["now"].strftime("%Y-%m-%d")}; tables in '
                          f'{os.path.relpath(out, top)}.', 72) + ['']
     for goal, v, ev in goals:
@@ -587,14 +606,14 @@ def write_summary(path, args, info, reps, goals, out, top):
         f.write('\n'.join(text) + '\n')
 
 
-def plot(path, pd, base):
+def plot(path, pd, base, shift):
     """Four gnuplot panels: DMA map latency in 1 GiB and 4 GiB guests (a
     failed point is a mark at the top), virtio-blk throughput, CLP requests."""
     colors = {'stock': '#c0392b', 'zpci': '#2471a3'}
     gp = ['set terminal pngcairo size 1400,1000 font "sans,10"', f'set output "{path}"',
           'set termoption noenhanced', 'set key bottom right', 'set grid',
           f'set multiplot layout 2,2 title "zpci-clp bench: stock (base {base}) vs ours, '
-          'QEMU TCG; medians, bars = range"']
+          f'QEMU TCG, {clock(shift, True)}; medians, bars = range"']
 
     def block(name, rows):
         gp.extend([f'${name} << EOD'] + rows + ['EOD'])
@@ -696,8 +715,6 @@ def parse_args():
     for a in ('--runs', '--out', '--plot', '--summary', '--frags', '--zpci-frags'):
         ap.add_argument(a, default='')
     ap.add_argument('--start', type=int, help='epoch seconds make bench started')
-    ap.add_argument('--icount', default='off',
-                    help='the guests\' -icount shift, or off (host time)')
     args = ap.parse_args()
     if not args.selftest and not (args.runs and args.out):
         ap.error('--runs and --out are required')
@@ -713,6 +730,7 @@ def run_info(args, top):
     now = datetime.datetime.now(datetime.timezone.utc)
     kvm = os.uname().machine == 's390x' and os.access('/dev/kvm', os.W_OK)
     return {'base': base, 'now': now, 'qemu': qemu, 'accel': 'KVM' if kvm else 'TCG',
+            'icount': icount_of(args.runs),
             'took': (f'{(int(now.timestamp()) - args.start) / 60:.1f} min' if args.start
                      else 'unknown')}
 
@@ -737,7 +755,7 @@ def main():
         write_summary(args.summary, args, info, max(len(v) for v in data.values()), goals,
                       args.out, top)
     if args.plot:
-        plot(args.plot, r['plot'], info['base'])
+        plot(args.plot, r['plot'], info['base'], info['icount'])
     print(f'bench: {os.path.relpath(args.out, top)}' +
           (f', {os.path.relpath(args.plot, top)}' if args.plot else ''))
     return 0
