@@ -424,7 +424,8 @@ static void s390_iommu_test_run(struct kunit *test, struct iommu_domain *domain,
  * crosses page tables (1 MiB), a region-third entry (2 GiB) and, where
  * the origin translates it, a region-second entry (4 TiB) is mapped page
  * for page and nothing around it; an unmap in pieces unmaps each piece
- * and stops at a page that is not mapped.
+ * and stops at a page that is not mapped.  A run that meets a 1 MiB frame
+ * fails, and the pages it had mapped before the frame are unmapped.
  */
 static void s390_iommu_run_test(struct kunit *test)
 {
@@ -433,7 +434,7 @@ static void s390_iommu_run_test(struct kunit *test)
 			     BIT_ULL(42) - SZ_4K };
 	const unsigned long pages[] = { 2 * ZPCI_PT_ENTRIES + 10, 4, 2 };
 	const unsigned long hole = ZPCI_PT_ENTRIES + 100, first = 300;
-	u64 end = zpci_caps_dt_limit(c->dt), a = runs[0];
+	u64 end = zpci_caps_dt_limit(c->dt), a = runs[0], f = 8 * SZ_1M;
 	struct iommu_iotlb_gather gather;
 	struct s390_domain *s390_domain;
 	struct iommu_domain *domain;
@@ -488,6 +489,18 @@ static void s390_iommu_run_test(struct kunit *test)
 							     &gather), pages[i] * SZ_4K);
 		s390_iommu_test_run(test, domain, runs[i], 0, pages[i]);
 	}
+
+	/* a run that meets a frame fails with none of its pages left mapped */
+	KUNIT_EXPECT_EQ(test, s390_iommu_map_pages(domain, f + SZ_1M, SZ_2G, SZ_1M, 1,
+						   IOMMU_READ, GFP_KERNEL, &mapped), 0);
+	KUNIT_EXPECT_EQ(test, s390_iommu_map_pages(domain, f + SZ_1M - 4 * SZ_4K, pa, SZ_4K, 8,
+						   IOMMU_READ | IOMMU_WRITE, GFP_KERNEL,
+						   &mapped), -ENOMEM);
+	s390_iommu_test_run(test, domain, f + SZ_1M - 4 * SZ_4K, 0, 4);
+	KUNIT_EXPECT_EQ(test, s390_iommu_iova_to_phys(domain, f + SZ_1M + 0x123), SZ_2G + 0x123);
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test, s390_iommu_unmap_pages(domain, f + SZ_1M, SZ_1M, 1, &gather),
+			SZ_1M);
 
 	s390_domain_free(domain);
 	rcu_barrier();
