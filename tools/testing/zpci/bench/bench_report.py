@@ -564,9 +564,9 @@ LIMITS = [
     '- The IOMMU cost of block I/O: QEMU\'s virtio-blk does not offer '
     'VIRTIO_F_ACCESS_PLATFORM (3c: no RPCIT); section 2 is the cost of notifications and '
     'interrupts, not of DMA mapping.',
-    '- TCG timings: relative cost, not what hardware would do; under -icount '
-    '(guest clock) the hypervisor\'s own cost of an intercepted instruction is not in the '
-    'times, only its count (3a, 3b).',
+    '- TCG timings: relative cost, not what hardware would do; what the guest clock '
+    'leaves out (the hypervisor\'s cost of an intercepted instruction: its count is in '
+    '3a, 3b) is said once, in the header.',
 ]
 
 
