@@ -496,16 +496,26 @@ def control_part(data):
         Table(['measure', 'stock', 'stock again', 'ratio [CI]'], rows))]
 
 
-def icount_of(runs):
-    """The -icount shift the boots ran with (their qemu-cmdline), or None."""
-    shifts = set()
+def boots_of(runs):
+    """What the boots ran on, from their qemu-cmdline (zpci_run.py writes it).
+
+    Its first line names the QEMU version and the base kernel version; its
+    command line the -icount shift, if any.  Boots that differ in any of
+    them cannot be compared: the report stops.
+    """
+    seen = set()
     for f in glob.glob(os.path.join(runs, 'rep*', 'bench-*', 'qemu-cmdline')):
         with open(f) as fh:
-            m = re.search(r' -icount shift=(\d+)', fh.read())
-        shifts.add(int(m.group(1)) if m else None)
-    if len(shifts) > 1:
-        sys.exit(f'bench_report: the boots of {runs} ran with different clocks: {shifts}')
-    return shifts.pop() if shifts else None
+            text = fh.read()
+        m = re.match(r'# (.*), base (\S+)\n', text)
+        s = re.search(r' -icount shift=(\d+)', text)
+        seen.add((m.group(1) if m else 'unknown', m.group(2) if m else 'unknown',
+                  int(s.group(1)) if s else None))
+    if len(seen) > 1:
+        sys.exit(f'bench_report: the boots of {runs} ran on different QEMUs, bases or '
+                 f'clocks: {sorted(seen, key=str)}')
+    qemu, base, shift = seen.pop() if seen else ('unknown', 'unknown', None)
+    return {'qemu': qemu, 'base': base, 'icount': shift}
 
 
 def clock(shift, short=False):
@@ -529,14 +539,14 @@ def header(args, info, reps):
     return [
         '# zpci-clp bench: ours against the stock kernel', '',
         '| | |', '|---|---|',
-        f'| base | linux-source-6.12 {info["base"]} (stock = base; ours = base + '
-        'patches/series) |',
+        f'| base | linux-source-{info["line"]} {info["base"]} (stock = base; ours = base + '
+        f'{info["patches"]}series) |',
         f'| QEMU | {info["qemu"]}, s390-ccw-virtio, {info["accel"]} |',
         f'| guest clock | {clock(info["icount"])} |',
         f'| date | {info["now"].strftime("%Y-%m-%d %H:%M UTC")} |',
         f'| configuration | {args.frags} (allnoconfig + fragments, the same for both'
         f'{"; ours also " + args.zpci_frags if args.zpci_frags else ""}) '
-        '+ tools/testing/zpci/bench/count-intercepts.patch in both |',
+        f'+ tools/testing/zpci/bench/{info["patches"][8:]}count-intercepts.patch in both |',
         f'| repetitions | {reps}; every profile boots both kernels back to back, '
         'the order alternating per repetition |',
         f'| host | {os.cpu_count()} CPUs, shared with other work (builds, boots) |',
@@ -721,18 +731,18 @@ def parse_args():
     return args
 
 
-def run_info(args, top):
-    """Base and QEMU version, date, accelerator, duration of make bench."""
-    version = os.path.join(top, 'build/base-version')
-    base = open(version).read().strip() if os.path.exists(version) else 'unknown'
-    qemu = subprocess.run(['sh', '-c', 'qemu-system-s390x --version | head -n1'],
-                          capture_output=True, text=True).stdout.strip() or 'unknown'
+def run_info(args):
+    """Base, QEMU and clock of the boots, date, accelerator, duration of make bench."""
     now = datetime.datetime.now(datetime.timezone.utc)
     kvm = os.uname().machine == 's390x' and os.access('/dev/kvm', os.W_OK)
-    return {'base': base, 'now': now, 'qemu': qemu, 'accel': 'KVM' if kvm else 'TCG',
-            'icount': icount_of(args.runs),
-            'took': (f'{(int(now.timestamp()) - args.start) / 60:.1f} min' if args.start
-                     else 'unknown')}
+    info = boots_of(args.runs)
+    # 6.12.117 -> linux-source-6.12 and patches/series; 7.2.13 -> patches/7.2/
+    info['line'] = '.'.join(info['base'].split('.')[:2])
+    info['patches'] = 'patches/' if info['line'] == '6.12' else f'patches/{info["line"]}/'
+    info.update(now=now, accel='KVM' if kvm else 'TCG',
+                took=(f'{(int(now.timestamp()) - args.start) / 60:.1f} min' if args.start
+                      else 'unknown'))
+    return info
 
 
 def main():
@@ -749,7 +759,7 @@ def main():
     r, sections = analyse(data, 'zpci')
     control_goal, control_sections = control_part(data)
     goals = [speed_goal(r), control_goal] + r['goals']
-    info = run_info(args, top)
+    info = run_info(args)
     write_md(args.out, args, info, data, goals, sections + control_sections, top)
     if args.summary:
         write_summary(args.summary, args, info, max(len(v) for v in data.values()), goals,
