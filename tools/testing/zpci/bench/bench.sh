@@ -6,10 +6,10 @@
 #
 # Steps (default: all, in this order):
 #   trees    copy the pristine base and the prepared tree (build/src/zpci)
-#            to build/bench/src-stock and build/bench/src-zpci and apply
-#            count-intercepts.patch to both (it must apply to both with no
-#            fuzz): both kernels count the zPCI instructions they issue in
-#            the same places
+#            to build/bench/src-stock and build/bench/src-zpci, add the
+#            counters of kernel/ to both and apply the hooks of
+#            count-intercepts.patch to both, with no fuzz: both kernels
+#            count the zPCI instructions they issue in the same places
 #   kernels  build both with the same fragments (BENCH_FRAGS, default
 #            arch/s390/configs/zpci_guest.config: no lockdep, kmemleak or
 #            KUnit, which would weigh on the timings) into
@@ -71,8 +71,9 @@ if [ -z "${*:-}" ]; then
 	echo "${BENCH_START:-$(date +%s)}" > "$BENCH/start"
 fi
 
-# snapshot SRC DEST: DEST = SRC + the counting patch; files whose content
-# does not change keep their timestamps (incremental builds stay so).
+# snapshot SRC DEST: DEST = SRC + the counters + their hooks; files whose
+# content does not change keep their timestamps (incremental builds stay
+# so).
 snapshot() {
 	local src=$1 dest=$2 stage
 
@@ -80,6 +81,15 @@ snapshot() {
 	rm -rf "$stage"
 	# build/src/zpci is rewritten by prepare-tree.sh under this lock
 	flock build/.prepare.lock cp -al "$src" "$stage"
+	# new files only: the stage's other files are links to SRC's
+	(cd "$HERE/kernel" && find . -type f) | while read -r f; do
+		if [ -e "$stage/$f" ]; then
+			echo "bench: ERROR: $src has $f: the counters would replace it" >&2
+			exit 1
+		fi
+		mkdir -p "$(dirname "$stage/$f")"
+		cp "$HERE/kernel/$f" "$stage/$f"
+	done
 	if ! patch -s -p1 -F0 -N --no-backup-if-mismatch -d "$stage" < "$PATCH"; then
 		echo "bench: ERROR: $PATCH does not apply to $src with no fuzz" >&2
 		exit 1
@@ -87,7 +97,7 @@ snapshot() {
 	mkdir -p "$dest"
 	rsync -r -l --checksum --delete "$stage/" "$dest/"
 	rm -rf "$stage"
-	echo "bench: $dest = $src + $(basename "$PATCH")"
+	echo "bench: $dest = $src + $HERE/kernel + $PATCH"
 }
 
 step_trees() {

@@ -546,7 +546,8 @@ def header(args, info, reps):
         f'| date | {info["now"].strftime("%Y-%m-%d %H:%M UTC")} |',
         f'| configuration | {args.frags} (allnoconfig + fragments, the same for both'
         f'{"; ours also " + args.zpci_frags if args.zpci_frags else ""}) '
-        f'+ tools/testing/zpci/bench/{info["patches"][8:]}count-intercepts.patch in both |',
+        f'+ the counters of tools/testing/zpci/bench/kernel/ and the hooks of '
+        f'tools/testing/zpci/bench/{info["patches"][8:]}count-intercepts.patch in both |',
         f'| repetitions | {reps}; every profile boots both kernels back to back, '
         'the order alternating per repetition |',
         f'| host | {os.cpu_count()} CPUs, shared with other work (builds, boots) |',
