@@ -8,8 +8,9 @@
 #   trees    copy the pristine base and the prepared tree (build/src/zpci)
 #            to build/bench/src-stock and build/bench/src-zpci, add the
 #            counters of kernel/ to both and apply the hooks of
-#            count-intercepts.patch to both, with no fuzz: both kernels
-#            count the zPCI instructions they issue in the same places
+#            count-intercepts.patch (7.2: 7.2/count-intercepts.patch) to
+#            both, with no fuzz: both kernels count the zPCI instructions
+#            they issue in the same places
 #   kernels  build both with the same fragments (BENCH_FRAGS, default
 #            arch/s390/configs/zpci_guest.config: no lockdep, kmemleak or
 #            KUnit, which would weigh on the timings) into
@@ -29,7 +30,11 @@
 #            (and bench/summary.txt, the goals in plain text, which make
 #            series puts in the cover letter)
 #
-# Variables: BENCH_REPS; BENCH_CONTROL (1: the control); BENCH_ICOUNT
+# BASE (6.12 or 7.2, tools/testing/zpci/base.sh) chooses the base, its
+# QEMU and the names: the paths above are those of 6.12; for 7.2 they are
+# build/bench72, build/kbuild/{stock,zpci}72-bench and build/results-7.2.
+#
+# Variables: BASE; BENCH_REPS; BENCH_CONTROL (1: the control); BENCH_ICOUNT
 # (default 4: under TCG the guests run with QEMU -icount shift=4, their
 # clock advancing 16 ns per instruction they execute, so that a time
 # measures the guest's own work, not the load of the host; "off": host
@@ -39,19 +44,20 @@
 # (default 10: builds and guests run niced, the machine is shared);
 # BENCH_START (epoch seconds make bench started, for the report).
 # Everything stays below build/bench, build/kbuild/*-bench and
-# build/results/bench*; the trees and builds of make and make test are only
-# read.
+# build/results/bench* (per base); the trees and builds of make and make
+# test are only read.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../../../.." && pwd)
 cd "$TOP"
 HERE=tools/testing/zpci/bench
-BENCH=build/bench
+. tools/testing/zpci/base.sh
+BENCH=build/bench$BASE_TAG
 PATCH=$HERE/count-intercepts.patch
-STOCK_SRC=build/base/linux-source-6.12
-# 6.12 only so far (README, "Two bases").
-[ "${BASE:-6.12}" = 6.12 ] || { echo "bench: BASE=$BASE: 6.12 only so far" >&2; exit 1; }
-TREE=build/src/zpci
+[ "$BASE" = 6.12 ] || PATCH=$HERE/$BASE/count-intercepts.patch
+STOCK_SRC=$BASE_SRC
+TREE=$ZPCI_TREE
+KBUILD=build/kbuild
 REPS=${BENCH_REPS:-7}
 ICOUNT=${BENCH_ICOUNT:-4}
 ICOUNT_ARGS=()
@@ -63,7 +69,7 @@ NICE="nice -n ${BENCH_NICE:-10}"
 STEPS=${*:-trees kernels initrd run report}
 export ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-
 
-mkdir -p "$BENCH" build/results
+mkdir -p "$BENCH" "$RESULTS_DIR"
 # The report states how long make bench took: from BENCH_START (set by
 # the Makefile before its prerequisites) or from here; a run of single
 # steps keeps the start of the last full run.
@@ -107,9 +113,10 @@ step_trees() {
 	snapshot "$TREE" "$BENCH/src-zpci"
 }
 
-# build KIND FRAGS: build/kbuild/KIND-bench from build/bench/src-KIND.
+# build KIND FRAGS: build/kbuild/KIND-bench (7.2: KIND72-bench) from
+# build/bench/src-KIND.
 build_kernel() {
-	local kind=$1 frags=$2 src=$TOP/$BENCH/src-$1 out=$TOP/build/kbuild/$1-bench
+	local kind=$1 frags=$2 src=$TOP/$BENCH/src-$1 out=$TOP/$KBUILD/$1$BASE_TAG-bench
 	local cc="${CROSS_COMPILE}gcc" abs="" f sum start missing
 
 	command -v ccache >/dev/null && cc="ccache $cc"
@@ -129,7 +136,7 @@ build_kernel() {
 		fi
 		echo "$sum" > "$out/.fragsum"
 	fi
-	echo "bench: building $kind-bench (base $(cat build/base-version), $frags)"
+	echo "bench: building $kind-bench (base $(cat "$BASE_VERFILE"), $frags)"
 	start=$(date +%s)
 	if ! $NICE make -s -C "$src" O="$out" CC="$cc" -j"$JOBS" bzImage \
 			> "$out/build.log" 2>&1; then
@@ -145,8 +152,8 @@ step_kernels() {
 	build_kernel zpci "$ZPCI_FRAGS"
 	# Same fragments, so the same configuration but for the options only
 	# the series has (and zpci-only.config): record the difference.
-	diff <(grep '^CONFIG_' build/kbuild/stock-bench/.config) \
-	     <(grep '^CONFIG_' build/kbuild/zpci-bench/.config) \
+	diff <(grep '^CONFIG_' "$KBUILD/stock$BASE_TAG-bench/.config") \
+	     <(grep '^CONFIG_' "$KBUILD/zpci$BASE_TAG-bench/.config") \
 		> "$BENCH/config.diff" || true
 }
 
@@ -162,6 +169,7 @@ step_initrd() {
 	for t in bench_dma bench_blk; do
 		${CROSS_COMPILE}gcc $cflags \
 			-iquote "$STOCK_SRC/include/linux" \
+			-iquote "$STOCK_SRC/include/uapi/linux" \
 			-iquote tools/testing/selftests/drivers/s390x/zpci \
 			-o "$root/tests/$t" "$HERE/$t.c"
 	done
@@ -189,7 +197,7 @@ step_run() {
 			for k in $order; do
 				echo "bench: repetition $rep/$REPS, $p, $k"
 				status=0
-				image=build/kbuild/${k/control/stock}-bench/arch/s390/boot/bzImage
+				image=$KBUILD/${k/control/stock}$BASE_TAG-bench/arch/s390/boot/bzImage
 				$NICE python3 tools/testing/zpci/zpci_run.py \
 					--kernel "$image" \
 					--kernel-name "$k" --initrd "$BENCH/initramfs.cpio.gz" \
@@ -208,8 +216,8 @@ step_report() {
 	python3 "$HERE/bench_report.py" --runs "$BENCH/runs" \
 		--start "$(cat "$BENCH/start" 2>/dev/null || date +%s)" --frags "$FRAGS" \
 		--zpci-frags "$HERE/zpci-only.config" \
-		--out build/results/bench.md --plot build/results/bench.png \
-		--summary build/results/bench/summary.txt
+		--out "$RESULTS_DIR/bench.md" --plot "$RESULTS_DIR/bench.png" \
+		--summary "$RESULTS_DIR/bench/summary.txt"
 }
 
 for s in $STEPS; do
