@@ -93,7 +93,8 @@ for spec in "linux-source-7.2=$k72" "qemu-system-s390x=$QEMU10_VERSION" "qemu-sy
 	stanza=$(apt-cache "${APT_OPTS[@]}" show "$spec" | awk -v RS= 'NR == 1')
 	sha=$(sed -n 's/^SHA256: //p' <<< "$stanza")
 	# apt-get download names the file with the epoch (1%3a10.0.2...).
-	file=$(ls build/debs/"${name}_"*"${ver#*:}_"*.deb 2>/dev/null | head -n1)
+	# (no such file yet on a fresh machine: not an error under pipefail)
+	file=$(ls build/debs/"${name}_"*"${ver#*:}_"*.deb 2>/dev/null | head -n1 || true)
 	if [ -z "$file" ] || [ "$(sha256sum "$file" | cut -d' ' -f1)" != "$sha" ]; then
 		echo "deps: downloading $name $ver"
 		(cd build/debs && apt-get "${APT_OPTS[@]}" download -qq "$spec")
