@@ -8,7 +8,7 @@
 #      tagged "base", made once per base version).  One commit per patch of
 #      patches/series, in order, each with the new files that
 #      tools/testing/zpci/series-map assigns to it, plus the map's own
-#      commits; branch "series".  Fails when a tracked file under arch
+#      commits; branch "series" (tools/testing/zpci/series_plan.py).  Fails when a tracked file under arch
 #      drivers include tools Documentation scripts is in no commit and not
 #      listed as the project's tooling (the QEMU harness: never mailed).
 #      A new file reads at each commit without what arrives later: the
@@ -18,8 +18,9 @@
 #      series' MAINTAINERS (scripts/get_maintainer.pl --sections), and
 #      every F: line the series adds matches a file of the series.
 #   3. $SERIES_OUT (default build/series/out): git format-patch with a cover
-#      letter: what, why, base version, the per-commit build, test and
-#      benchmark results (read from build/, never written in here).
+#      letter (tools/testing/zpci/series_cover.py): what, why, base
+#      version, the per-commit build, test and benchmark results (read
+#      from build/, never written in here).
 #   4. git am of those mails onto the base (branch "am") must apply every
 #      patch and give the tree of the series.  checkpatch --strict findings
 #      of the mails are listed in $SERIES_OUT/checkpatch.txt, each marked
@@ -71,78 +72,7 @@ PLAN=$S/plan
 rm -rf "$PLAN"
 mkdir -p "$PLAN"
 git ls-files -- $OVERLAY_DIRS > "$PLAN/files"
-python3 - "$MAP" "$PLAN" <<'EOF'
-import fnmatch, os, sys
-
-mapfile, plan = sys.argv[1:3]
-err = []
-series = [l.split()[0] for l in open('patches/series')
-          if l.strip() and not l.startswith('#')]
-steps = {}          # name -> {'kind', 'pats', 'msg'}
-cur = None
-for ln, line in enumerate(open(mapfile), 1):
-    line = line.rstrip('\n')
-    where = f'{mapfile}:{ln}'
-    if not line.strip() or line.startswith('#'):
-        continue
-    word = line.split()
-    if word[0] == 'patch' and len(word) == 2:
-        if word[1] not in series:
-            err.append(f'{where}: {word[1]} is not in patches/series')
-        cur = steps.setdefault(word[1], {'kind': 'patch', 'pats': [], 'msg': None})
-    elif word[0] == 'commit' and len(word) == 2:
-        cur = steps.setdefault(word[1], {'kind': 'commit', 'pats': [], 'msg': []})
-    elif word == ['tooling']:
-        cur = steps.setdefault('tooling', {'kind': 'tooling', 'pats': [], 'msg': None})
-    elif line.startswith('>') and cur and cur['msg'] is not None:
-        cur['msg'].append(line[2:] if line.startswith('> ') else line[1:])
-    elif line[0] in ' \t' and cur:
-        cur['pats'].append(line.strip())
-    else:
-        err.append(f'{where}: cannot parse: {line}')
-
-# Order: patches/series, then the map's commits, before the last patch
-# when that only updates MAINTAINERS (maintainers-*.patch): it names their files.
-last = series[-1:] if series[-1].startswith('maintainers') else []
-order = series[:len(series) - len(last)] + \
-    [n for n, s in steps.items() if s['kind'] == 'commit'] + last
-
-# Every tracked file to the first step, in map order, with a matching
-# pattern ("*" matches "/" too).
-files = {n: [] for n in order}
-for f in open(f'{plan}/files').read().split():
-    step = next((n for n, s in steps.items()
-                 if any(fnmatch.fnmatchcase(f, p) for p in s['pats'])), None)
-    if step is None:
-        err.append(f'{f} is in no commit of {mapfile}: add it under the patch '
-                   'whose Makefile/Kconfig line builds it, or under tooling')
-    else:
-        files.setdefault(step, []).append(f)
-for n, s in steps.items():
-    for p in s['pats']:
-        if not any(fnmatch.fnmatchcase(f, p) for f in files.get(n, [])):
-            print(f'series: warning: {mapfile}: pattern {p} ({n}) matches no file')
-open(f'{plan}/tooling', 'w').write(''.join(f + '\n' for f in files.get('tooling', [])))
-
-for i, n in enumerate(order, 1):
-    if n in steps and steps[n]['kind'] == 'commit':
-        msg = '\n'.join(steps[n]['msg'])
-    elif not os.path.isfile(f'patches/{n}'):
-        err.append(f'patches/{n} is in patches/series but does not exist')
-        continue
-    else:
-        msg, sep, _ = open(f'patches/{n}').read().partition('\n---\n')
-        if not sep:
-            err.append(f'patches/{n}: no "---" line after the commit message')
-    if 'Signed-off-by: ' not in msg:
-        err.append(f'{n}: the commit message has no Signed-off-by')
-    kind = steps[n]['kind'] if n in steps else 'patch'
-    open(f'{plan}/{i}.msg', 'w').write(msg.strip() + '\n')
-    open(f'{plan}/{i}.files', 'w').write(''.join(f + '\n' for f in files[n]))
-    open(f'{plan}/steps', 'a').write(f'{i} {kind} {n}\n')
-if err:
-    sys.exit('\n'.join('series: ERROR: ' + e for e in err))
-EOF
+python3 tools/testing/zpci/series_plan.py "$MAP" "$PLAN" patches/series 6.12
 untracked=$(git ls-files -o --exclude-standard -- $OVERLAY_DIRS)
 echo "series: $(grep -c . "$PLAN/tooling") tracked files are the project's tooling ($MAP), not mailed"
 [ -z "$untracked" ] || echo "series: warning: untracked, not in the series:" $untracked
@@ -178,7 +108,7 @@ nsteps=$(wc -l < "$PLAN/steps")
 echo "series: base $BASEVER, $nsteps commits"
 while read -r i kind name; do
 	if [ "$kind" = patch ]; then
-		patch -s -p1 -F0 -N --no-backup-if-mismatch -d "$W" < "patches/$name" ||
+		patch -s -p1 -F0 -N --no-backup-if-mismatch -d "$W" < "$PLAN/$i.patch" ||
 			die "patches/$name does not apply at step $i"
 	fi
 	while read -r f; do
@@ -316,113 +246,8 @@ else
 fi
 
 # ---- the cover letter ------------------------------------------------------------
-python3 - "$OUT/0000-cover-letter.patch" "$BASEVER" "$buildtxt" <<'EOF'
-import glob, os, re, sys
-
-path, basever, buildtxt = sys.argv[1:4]
-res = 'build/results'
-
-
-def lines(f):
-    return open(f).read().splitlines() if os.path.exists(f) else []
-
-
-def counts(ls):
-    c = {k: sum(l.startswith(k + ' ') for l in ls) for k in ('PASS', 'FAIL', 'SKIP')}
-    s = f"{c['PASS']} passed, {c['FAIL']} failed"
-    return s + (f", {c['SKIP']} skipped" if c['SKIP'] else '')
-
-
-summary = lines(f'{res}/summary.txt')
-hdr = ' '.join(lines(f'{res}/summary.hdr')).lstrip('# ')
-if summary:
-    boots = sorted({l.split()[1].split('/')[0] for l in summary
-                    if not l.split()[1].startswith('static/')})
-    static = [l for l in summary if l.split()[1].startswith('static/')]
-    tests = [f'The harness\'s make test ({hdr}): {counts(summary)}',
-             f'({len(static)} static checks, {len(boots)} guest boots: {" ".join(boots)}).',
-             ''] + ['  ' + l for l in static] + \
-            ['  ' + l for l in summary if l.startswith('FAIL ')]
-else:
-    tests = ['No make test results in build/results/summary.txt.']
-
-# The base kernel on the same profiles (make stock, then zpci_run.py
-# --kernel-name stock), where such results were kept.
-stock = []
-for f in sorted(glob.glob(f'{res}/*-stock/results.txt')):
-    prof = os.path.basename(os.path.dirname(f))[:-len('-stock')]
-    st = [l for l in lines(f) if not l.startswith('#')]
-    ours = [l for l in lines(f'{res}/{prof}-zpci/results.txt') if not l.startswith('#')]
-    fails = sorted({l.split()[2] if len(l.split()) > 2 else l.split()[1]
-                    for l in st if l.startswith('FAIL ')})
-    stock.append(f'  {prof}: base {counts(st)}' +
-                 (f' ({", ".join(fails)})' if fails else '') +
-                 (f'; this series {counts(ours)}' if ours else ''))
-if stock:
-    tests += ['', 'The base kernel, same configuration, same profiles:'] + stock
-
-bench = next((f for f in (f'{res}/bench/summary.txt', f'{res}/bench.md')
-              if os.path.exists(f)), None)
-if bench:
-    benchtxt = [f'Benchmark (make bench, {bench}):', ''] + lines(bench)
-else:
-    benchtxt = ['Benchmark: no make bench results in build/results/ for this series.']
-
-blurb = f'''\
-The s390 zPCI guest driver learns what a PCI function and its function
-group can do from the CLP "query PCI function" and "query PCI function
-group" responses.  Linux {basever} stores several of these values and
-then uses constants in their place (a 128-byte store-block limit instead
-of maxstbl, 4 KiB pages and region-third tables whatever dtsm says),
-trusts every value raw (no range checks, no fallback when an emulated
-group reports 0), queries each group once per function, and checks the
-4 KiB rule of PCI STORE BLOCK on the memory address instead of the PCI
-address, so that some copies to BAR space fail with -ENXIO under QEMU.
-
-This series makes the guest respect every value the hypervisor reports,
-validate it, and fall back, visibly and documented, when a value is
-absent or impossible:
-
-- a capability layer (pci_caps.c, pci_caps_setup.c) decodes and
-  validates both responses once, caches group responses, keeps each
-  value in effect in its zpci_dev field and records what was reported
-  and why the value differs; sysfs (clp/) and debugfs report it, one
-  message per fallback names the field;
-- BAR copies and the MMIO syscalls split stores by the function's
-  maxstbl and the PCI address (pci_store.c);
-- MSI setup respects noi and frees exactly what it allocated; the host
-  bridge is released when a zPCI bus goes away; a function whose
-  bring-up failed returns to standby;
-- the IOMMU domain gets the function's aperture, a DMA mask that ends
-  below the aperture is refused, and dma-iommu flushes its queue before
-  failing an IOVA allocation;
-- VFIO reports the values in effect in the zPCI capabilities;
-- CLP response framing is checked; a test-only CLP response override
-  and fault injection (modelled on CIO_INJECT), KUnit suites, the
-  kselftests of drivers/s390x/zpci and a coccinelle rule come with it.
-
-Base: Linux {basever} (Debian linux-source-6.12); the series applies
-with git am.
-
-Testing: with the QEMU harness of the zpci-clp project repository
-(tools/testing/zpci there, with the config fragments its guests use;
-project tooling, not part of this series): qemu-system-s390x (TCG),
-s390-ccw-virtio, virtio functions as zPCI functions (emulated group
-0xFF), one boot per device profile with KUnit and the kselftests of
-drivers/s390x/zpci; every boot fails on any Oops, WARNING, KASAN,
-kmemleak, lockdep or hung-task report.  Static checks: checkpatch
---strict on these mails (no ERROR), kernel-doc -Wall, sparse C=2 and
-coccicheck against the base, the documentation build.'''
-
-body = '\n'.join([blurb, '', buildtxt, ''] + tests + [''] + benchtxt).rstrip()
-text = open(path).read()
-text = text.replace('*** SUBJECT HERE ***',
-                    's390/pci: respect, validate and report every CLP value')
-text = text.replace('*** BLURB HERE ***', body)
-if '***' in text:
-    sys.exit('series: ERROR: the cover letter still has a placeholder')
-open(path, 'w').write(text)
-EOF
+python3 tools/testing/zpci/series_cover.py "$OUT/0000-cover-letter.patch" 6.12 "$BASEVER" \
+	"$buildtxt" build/results
 
 summary="$ncommits patches + cover letter in ${OUT#"$TOP"/}: git am applies them to $BASEVER"
 summary="$summary and gives the series' tree; MAINTAINERS ($SECTION) covers the $nadded new"

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The cover letter of make series (make-series.sh).
+
+Usage: series_cover.py COVER BASE BASEVER BUILDTXT RESULTS
+
+Fills the placeholders of the cover letter COVER (git format-patch
+--cover-letter) for the series on BASE (6.12) at kernel version
+BASEVER: what the series does, the per-commit build (BUILDTXT), and the test and
+benchmark results found in the directory RESULTS (make test's
+summary.txt, make bench's bench/summary.txt); none is written in here.
+"""
+import glob
+import os
+import sys
+
+def lines(f):
+    return open(f).read().splitlines() if os.path.exists(f) else []
+
+
+def counts(ls):
+    c = {k: sum(l.startswith(k + ' ') for l in ls) for k in ('PASS', 'FAIL', 'SKIP')}
+    s = f"{c['PASS']} passed, {c['FAIL']} failed"
+    return s + (f", {c['SKIP']} skipped" if c['SKIP'] else '')
+
+
+def tests_text(res):
+    summary = lines(f'{res}/summary.txt')
+    hdr = ' '.join(lines(f'{res}/summary.hdr')).lstrip('# ')
+    if not summary:
+        return [f'No make test results in {res}/summary.txt.']
+    boots = sorted({l.split()[1].split('/')[0] for l in summary
+                    if not l.split()[1].startswith('static/')})
+    static = [l for l in summary if l.split()[1].startswith('static/')]
+    out = [f'The harness\'s make test ({hdr}): {counts(summary)}',
+           f'({len(static)} static checks, {len(boots)} guest boots: {" ".join(boots)}).',
+           ''] + ['  ' + l for l in static] + \
+          ['  ' + l for l in summary if l.startswith('FAIL ')]
+    # The base kernel on the same profiles (make stock, then zpci_run.py
+    # --kernel-name stock), where such results were kept.
+    stock = []
+    for f in sorted(glob.glob(f'{res}/*-stock/results.txt')):
+        prof = os.path.basename(os.path.dirname(f))[:-len('-stock')]
+        st = [l for l in lines(f) if not l.startswith('#')]
+        ours = [l for l in lines(f'{res}/{prof}-zpci/results.txt') if not l.startswith('#')]
+        fails = sorted({l.split()[2] if len(l.split()) > 2 else l.split()[1]
+                        for l in st if l.startswith('FAIL ')})
+        stock.append(f'  {prof}: base {counts(st)}' +
+                     (f' ({", ".join(fails)})' if fails else '') +
+                     (f'; this series {counts(ours)}' if ours else ''))
+    if stock:
+        out += ['', 'The base kernel, same configuration, same profiles:'] + stock
+    return out
+
+
+def bench_text(res):
+    bench = next((f for f in (f'{res}/bench/summary.txt', f'{res}/bench.md')
+                  if os.path.exists(f)), None)
+    if not bench:
+        return [f'Benchmark: no make bench results in {res}/ for this series.']
+    return [f'Benchmark (make bench, {bench}):', ''] + lines(bench)
+
+
+BLURB = '''\
+The s390 zPCI guest driver learns what a PCI function and its function
+group can do from the CLP "query PCI function" and "query PCI function
+group" responses.  Linux {basever} stores several of these values and
+then uses constants in their place (a 128-byte store-block limit instead
+of maxstbl, 4 KiB pages, {tables}),
+trusts every value raw (no range checks, no fallback when an emulated
+group reports 0), queries each group once per function, and checks the
+4 KiB rule of PCI STORE BLOCK on the memory address instead of the PCI
+address, so that some copies to BAR space fail with -ENXIO under QEMU.
+
+This series makes the guest respect every value the hypervisor reports,
+validate it, and fall back, visibly and documented, when a value is
+absent or impossible:
+
+- a capability layer (pci_caps.c, pci_caps_setup.c) decodes and
+  validates both responses once, caches group responses, keeps each
+  value in effect in its zpci_dev field and records what was reported
+  and why the value differs; sysfs (clp/) and debugfs report it, one
+  message per fallback names the field;
+- BAR copies and the MMIO syscalls split stores by the function's
+  maxstbl and the PCI address (pci_store.c);
+- MSI setup respects noi and frees exactly what it allocated; the host
+  bridge is released when a zPCI bus goes away; a function whose
+  bring-up failed returns to standby;
+- the IOMMU domain gets the function's aperture, a DMA mask that ends
+  below the aperture is refused, and dma-iommu flushes its queue before
+  failing an IOVA allocation;
+- VFIO reports the values in effect in the zPCI capabilities;
+- CLP response framing is checked; a test-only CLP response override
+  and fault injection (modelled on CIO_INJECT), KUnit suites, the
+  kselftests of drivers/s390x/zpci and a coccinelle rule come with it.
+
+Base: Linux {basever} (Debian linux-source-{base}); the series applies
+with git am.
+
+Testing: with the QEMU harness of the zpci-clp project repository
+(tools/testing/zpci there, with the config fragments its guests use;
+project tooling, not part of this series): qemu-system-s390x (TCG),
+s390-ccw-virtio, virtio functions as zPCI functions (emulated group
+0xFF), one boot per device profile with KUnit and the kselftests of
+drivers/s390x/zpci; every boot fails on any Oops, WARNING, KASAN,
+kmemleak, lockdep or hung-task report.  Static checks: checkpatch
+--strict on these mails (no ERROR), kernel-doc -Wall, sparse C=2 and
+coccicheck against the base, the documentation build.'''
+
+TABLES = {
+    '6.12': 'region-third tables whatever dtsm says',
+}
+
+
+def main():
+    path, base, basever, buildtxt, res = sys.argv[1:6]
+    blurb = BLURB.format(basever=basever, base=base, tables=TABLES[base])
+    body = '\n'.join([blurb, '', buildtxt, ''] +
+                     tests_text(res) + [''] + bench_text(res)).rstrip()
+    text = open(path).read()
+    text = text.replace('*** SUBJECT HERE ***',
+                        's390/pci: respect, validate and report every CLP value')
+    text = text.replace('*** BLURB HERE ***', body)
+    if '***' in text:
+        sys.exit('series: ERROR: the cover letter still has a placeholder')
+    open(path, 'w').write(text)
+
+
+if __name__ == '__main__':
+    main()
