@@ -4,11 +4,14 @@
 # make-series.sh (make series): this repository as a git format-patch series
 # against the pristine base, checked the way a maintainer would apply it.
 #
-#   1. build/series/linux: a git repository of the pristine base (commit
-#      tagged "base", made once per base version).  One commit per patch of
-#      patches/series, in order, each with the new files that
+#   1. build/series/linux (7.2: build/series72/linux): a git repository of
+#      the pristine base (commit tagged "base", made once per base
+#      version).  One commit per patch of the base's series (patches/series,
+#      patches/7.2/series), in order, each with the new files that
 #      tools/testing/zpci/series-map assigns to it, plus the map's own
-#      commits; branch "series" (tools/testing/zpci/series_plan.py).  Fails when a tracked file under arch
+#      commits; branch "series" (tools/testing/zpci/series_plan.py).  The
+#      new files are taken as make prepare's tree holds them: on 7.2 with
+#      what a patch of patches/7.2/ adapts, in the commit of that patch.  Fails when a tracked file under arch
 #      drivers include tools Documentation scripts is in no commit and not
 #      listed as the project's tooling (the QEMU harness: never mailed).
 #      A new file reads at each commit without what arrives later: the
@@ -19,8 +22,9 @@
 #      every F: line the series adds matches a file of the series.
 #   3. $SERIES_OUT (default build/series/out): git format-patch with a cover
 #      letter (tools/testing/zpci/series_cover.py): what, why, base
-#      version, the per-commit build, test and benchmark results (read
-#      from build/, never written in here).
+#      version, how it differs from the series on the other base, the
+#      per-commit build, test and benchmark results (read from the base's
+#      results directory, never written in here).
 #   4. git am of those mails onto the base (branch "am") must apply every
 #      patch and give the tree of the series.  checkpatch --strict findings
 #      of the mails are listed in $SERIES_OUT/checkpatch.txt, each marked
@@ -38,10 +42,9 @@ set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$TOP"
-STOCK_SRC=$TOP/build/base/linux-source-6.12
-# 6.12 only so far (README, "Two bases").
-[ "${BASE:-6.12}" = 6.12 ] || { echo "make-series: BASE=$BASE: 6.12 only so far" >&2; exit 1; }
-S=$TOP/build/series
+. tools/testing/zpci/base.sh
+STOCK_SRC=$TOP/$BASE_SRC
+S=$TOP/build/series$BASE_TAG
 W=$S/linux
 KB=$S/kbuild
 OUT=$(mkdir -p "${SERIES_OUT:-$S/out}" && cd "${SERIES_OUT:-$S/out}" && pwd)
@@ -54,7 +57,8 @@ t_start=$(date +%s)
 
 die() { echo "series: ERROR: $*" >&2; exit 1; }
 [ -f "$STOCK_SRC/Makefile" ] || die "no pristine base in $STOCK_SRC: run make prepare first"
-BASEVER=$(cat build/base-version 2>/dev/null || make -s -C "$STOCK_SRC" kernelversion)
+[ -f "$ZPCI_TREE/Makefile" ] || die "no prepared tree in $ZPCI_TREE: run make prepare first"
+BASEVER=$(cat "$BASE_VERFILE" 2>/dev/null || make -s -C "$STOCK_SRC" kernelversion)
 
 mkdir -p "$S"
 exec 8>"$S/.lock"
@@ -72,7 +76,7 @@ PLAN=$S/plan
 rm -rf "$PLAN"
 mkdir -p "$PLAN"
 git ls-files -- $OVERLAY_DIRS > "$PLAN/files"
-python3 tools/testing/zpci/series_plan.py "$MAP" "$PLAN" patches/series 6.12
+python3 tools/testing/zpci/series_plan.py "$MAP" "$PLAN" "$SERIES_FILE" "$BASE"
 untracked=$(git ls-files -o --exclude-standard -- $OVERLAY_DIRS)
 echo "series: $(grep -c . "$PLAN/tooling") tracked files are the project's tooling ($MAP), not mailed"
 [ -z "$untracked" ] || echo "series: warning: untracked, not in the series:" $untracked
@@ -90,7 +94,7 @@ if [ "$(g tag -l "base-$BASEVER" 2>/dev/null)" != "base-$BASEVER" ]; then
 	git -C "$W" init -q -b pristine
 	g add -A -f .
 	GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' GIT_COMMITTER_DATE='2000-01-01T00:00:00Z' \
-		g commit -q -m "Linux $BASEVER (Debian linux-source-6.12)"
+		g commit -q -m "Linux $BASEVER (Debian linux-source-$BASE)"
 	g tag "base-$BASEVER"
 	g tag base
 	echo "series: base repository ready ($(( $(date +%s) - t0 ))s)"
@@ -109,15 +113,16 @@ echo "series: base $BASEVER, $nsteps commits"
 while read -r i kind name; do
 	if [ "$kind" = patch ]; then
 		patch -s -p1 -F0 -N --no-backup-if-mismatch -d "$W" < "$PLAN/$i.patch" ||
-			die "patches/$name does not apply at step $i"
+			die "$(base_patch "$name") does not apply at step $i"
 	fi
 	while read -r f; do
 		mkdir -p "$W/$(dirname "$f")"
-		cp "$f" "$W/$f"
+		cp "$ZPCI_TREE/$f" "$W/$f"
 	done < "$PLAN/$i.files"
 	# every new file so far as it reads at this commit (series_view.py)
 	cat "$PLAN/$i.files" >> "$PLAN/added"
-	partial=$(python3 tools/testing/zpci/series_view.py "$W" $(cat "$PLAN/added"))
+	partial=$(python3 tools/testing/zpci/series_view.py --from "$ZPCI_TREE" "$W" \
+		$(cat "$PLAN/added"))
 	g add -A -f
 	g commit -q -F "$PLAN/$i.msg" || die "step $i ($name) changes nothing"
 	printf '  %2d %-42s %2d new files  %s\n' "$i" "$name" \
@@ -246,8 +251,8 @@ else
 fi
 
 # ---- the cover letter ------------------------------------------------------------
-python3 tools/testing/zpci/series_cover.py "$OUT/0000-cover-letter.patch" 6.12 "$BASEVER" \
-	"$buildtxt" build/results
+python3 tools/testing/zpci/series_cover.py "$OUT/0000-cover-letter.patch" "$BASE" "$BASEVER" \
+	"$buildtxt" "$RESULTS_DIR"
 
 summary="$ncommits patches + cover letter in ${OUT#"$TOP"/}: git am applies them to $BASEVER"
 summary="$summary and gives the series' tree; MAINTAINERS ($SECTION) covers the $nadded new"

@@ -5,14 +5,19 @@
 Usage: series_cover.py COVER BASE BASEVER BUILDTXT RESULTS
 
 Fills the placeholders of the cover letter COVER (git format-patch
---cover-letter) for the series on BASE (6.12) at kernel version
-BASEVER: what the series does, the per-commit build (BUILDTXT), and the test and
+--cover-letter) for the series on BASE (6.12 or 7.2) at kernel version
+BASEVER: what the series does, how it differs from the series on the
+other base and why, the per-commit build (BUILDTXT), and the test and
 benchmark results found in the directory RESULTS (make test's
 summary.txt, make bench's bench/summary.txt); none is written in here.
 """
 import glob
 import os
 import sys
+import textwrap
+
+MAINLINE = '7.2'        # the series for mainline; 6.12 is the LTS backport
+
 
 def lines(f):
     return open(f).read().splitlines() if os.path.exists(f) else []
@@ -59,6 +64,48 @@ def bench_text(res):
     if not bench:
         return [f'Benchmark: no make bench results in {res}/ for this series.']
     return [f'Benchmark (make bench, {bench}):', ''] + lines(bench)
+
+
+def subject(path):
+    return open(path).readline().strip()
+
+
+def differences(base):
+    """How this series differs from the one on the other base, and why."""
+    names = [l.split()[0] for l in open(f'patches/{MAINLINE}/series')
+             if l.strip() and not l.startswith('#')]
+    own = [n for n in names if os.path.isfile(f'patches/{MAINLINE}/{n}')]
+    redone = [n for n in own if open(f'patches/{MAINLINE}/{n}').read().partition('\n---\n')[0]
+              != open(f'patches/{n}').read().partition('\n---\n')[0]]
+    if base == MAINLINE:
+        head = ['This is the series for mainline.  A backport to the 6.12 LTS kernel',
+                'is kept with it; upstream reworked this code after 6.12 (the',
+                'blocking domain in 6.13, the identity domain for relaxed',
+                'translation in 6.15, region-second and -first tables chosen from',
+                'dtsm in 6.16, the s390 MSI code on the IRQ-domain API in 6.19,',
+                'PCIBIOS return values of config accesses in 7.0), so the two differ',
+                f'in {len(own)} of {len(names)} patches:']
+    else:
+        head = [f'This is the backport to the 6.12 LTS kernel of the series for',
+                f'mainline ({MAINLINE}).  Upstream reworked this code after 6.12 (the',
+                'blocking domain in 6.13, the identity domain for relaxed',
+                'translation in 6.15, region-second and -first tables chosen from',
+                'dtsm in 6.16, the s390 MSI code on the IRQ-domain API in 6.19,',
+                'PCIBIOS return values of config accesses in 7.0); this backport',
+                f'builds on 6.12\'s code instead, so the two differ in {len(own)} of',
+                f'{len(names)} patches:']
+    out = head + ['']
+    for n in own:
+        s6, s7 = subject(f'patches/{n}'), subject(f'patches/{MAINLINE}/{n}')
+        if n not in redone:
+            what = 'the same change on the other base\'s code'
+        elif s6 == s7:
+            what = 'redone on mainline\'s code (its message says how)'
+        else:
+            what = f'redone on mainline\'s code as "{s7}"'
+        out += textwrap.wrap(f'{s6}: {what}', 72, initial_indent='- ',
+                             subsequent_indent='  ')
+    return out
 
 
 BLURB = '''\
@@ -109,13 +156,15 @@ coccicheck against the base, the documentation build.'''
 
 TABLES = {
     '6.12': 'region-third tables whatever dtsm says',
+    '7.2': 'a dtsm test that reads the IOTA encodings of region-second\n'
+           'and -first (0x08, 0x0c) where dtsm has the bit 0x80 >> type',
 }
 
 
 def main():
     path, base, basever, buildtxt, res = sys.argv[1:6]
     blurb = BLURB.format(basever=basever, base=base, tables=TABLES[base])
-    body = '\n'.join([blurb, '', buildtxt, ''] +
+    body = '\n'.join([blurb, ''] + differences(base) + ['', buildtxt, ''] +
                      tests_text(res) + [''] + bench_text(res)).rstrip()
     text = open(path).read()
     text = text.replace('*** SUBJECT HERE ***',

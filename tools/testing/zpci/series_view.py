@@ -12,9 +12,9 @@ A commit before the end shows it without what arrives later:
     defines yet is left out, with a comment and a conditional that only
     served it.
 
-Usage: series_view.py TREE FILE...  rewrites TREE/FILE from ./FILE for each
-C source or header FILE (paths relative to the kernel tree) and prints
-those that differ from their final form.  A conditional it cannot read
+Usage: series_view.py [--from DIR] TREE FILE...  rewrites TREE/FILE from
+DIR/FILE (default ./FILE) for each C source or header FILE (paths relative
+to the kernel tree) and prints those that differ from their final form.  A conditional it cannot read
 (#elif after such an option, an expression of options not all defined)
 stops it with a message: make series fails rather than guess.
 """
@@ -151,12 +151,16 @@ def view(path, tree):
 
 
 def main():
-    tree, files = sys.argv[1], sys.argv[2:]
+    args = sys.argv[1:]
+    src = '.'
+    if args[:1] == ['--from']:
+        src, args = args[1], args[2:]
+    tree, files = args[0], args[1:]
     for f in files:
-        text = view(f, tree)
+        text = view(f'{src}/{f}', tree)
         with open(f'{tree}/{f}', 'w') as out:
             out.write(text)
-        if text != open(f).read():
+        if text != open(f'{src}/{f}').read():
             print(f)
 
 
