@@ -42,6 +42,7 @@ static const struct zpci_caps_field_info zpci_caps_fields[ZPCI_CAPS_NR_FIELDS] =
 	[ZPCI_CAPS_DTSM]	= { "dtsm", true },
 	[ZPCI_CAPS_FRAME]	= { "frame", false },
 	[ZPCI_CAPS_REFRESH]	= { "refresh", false },
+	[ZPCI_CAPS_RTR]		= { "rtr", false },
 	[ZPCI_CAPS_NOI]		= { "noi", false },
 	[ZPCI_CAPS_DNOI]	= { "dnoi", false },
 	[ZPCI_CAPS_MSIA]	= { "msia", true },
@@ -433,7 +434,7 @@ static void caps_decode_maxstbl(const struct clp_rsp_query_pci_grp *grp,
 }
 
 /**
- * caps_decode_group_misc() - decode dtsm, frame, refresh, mui and version
+ * caps_decode_group_misc() - decode dtsm, frame, refresh, rtr, mui, version
  * @grp: raw query-group response
  * @caps: decoded capabilities
  */
@@ -448,6 +449,7 @@ static void caps_decode_group_misc(const struct clp_rsp_query_pci_grp *grp,
 
 	caps_accept(caps, ZPCI_CAPS_FRAME, grp->frame);
 	caps_accept(caps, ZPCI_CAPS_REFRESH, grp->refresh);
+	caps_accept(caps, ZPCI_CAPS_RTR, grp->rtr);
 
 	if (grp->mui)
 		caps_accept(caps, ZPCI_CAPS_MUI, grp->mui);
@@ -603,6 +605,7 @@ void zpci_caps_apply(struct zpci_dev *zdev, const struct zpci_caps *caps,
 	zdev->dtsm = zpci_caps_get(caps, ZPCI_CAPS_DTSM);
 	zdev->frame = zpci_caps_get(caps, ZPCI_CAPS_FRAME);
 	zdev->tlb_refresh = zpci_caps_get(caps, ZPCI_CAPS_REFRESH);
+	zdev->rtr_avail = zpci_caps_get(caps, ZPCI_CAPS_RTR);
 	zdev->msi_addr = zpci_caps_get(caps, ZPCI_CAPS_MSIA);
 	zdev->max_msi = (caps->flags & ZPCI_CAPS_F_NO_MSI) ? 0 :
 			zpci_caps_get(caps, ZPCI_CAPS_NOI);
@@ -638,6 +641,8 @@ u64 zpci_caps_in_effect(const struct zpci_dev *zdev, enum zpci_caps_field field)
 		return zdev->frame;
 	case ZPCI_CAPS_REFRESH:
 		return zdev->tlb_refresh;
+	case ZPCI_CAPS_RTR:
+		return zdev->rtr_avail;
 	case ZPCI_CAPS_NOI:
 		return zdev->max_msi;
 	case ZPCI_CAPS_DNOI:

@@ -62,6 +62,7 @@ static const struct clp_override_field clp_override_fields[] = {
 	{ ZPCI_CAPS_DTSM,	CLP_OVR_GRP,	U8_MAX },
 	{ ZPCI_CAPS_FRAME,	CLP_OVR_GRP,	1 },
 	{ ZPCI_CAPS_REFRESH,	CLP_OVR_GRP,	1 },
+	{ ZPCI_CAPS_RTR,		CLP_OVR_GRP,	1 },
 	{ ZPCI_CAPS_NOI,		CLP_OVR_GRP,	0xfff },
 	{ ZPCI_CAPS_DNOI,	CLP_OVR_GRP,	0xfff },
 	{ ZPCI_CAPS_MSIA,	CLP_OVR_GRP,	U64_MAX },
@@ -241,6 +242,8 @@ static u64 clp_override_get_field(const struct clp_rsp_query_pci *fn,
 		return grp->frame;
 	case ZPCI_CAPS_REFRESH:
 		return grp->refresh;
+	case ZPCI_CAPS_RTR:
+		return grp->rtr;
 	case ZPCI_CAPS_NOI:
 		return grp->noi;
 	case ZPCI_CAPS_DNOI:
@@ -293,6 +296,9 @@ static void clp_override_set_field(struct clp_rsp_query_pci *fn,
 		break;
 	case ZPCI_CAPS_REFRESH:
 		grp->refresh = v;
+		break;
+	case ZPCI_CAPS_RTR:
+		grp->rtr = v;
 		break;
 	case ZPCI_CAPS_NOI:
 		grp->noi = v;

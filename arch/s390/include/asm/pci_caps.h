@@ -41,6 +41,7 @@ enum zpci_caps_source {
  * @ZPCI_CAPS_DTSM: supported designation types, bit 0x80 >> dt (group)
  * @ZPCI_CAPS_FRAME: large (1 MiB) frames supported (group)
  * @ZPCI_CAPS_REFRESH: TLB refresh mode (group)
+ * @ZPCI_CAPS_RTR: relaxed translation allowed (group)
  * @ZPCI_CAPS_NOI: number of MSI interrupts (group)
  * @ZPCI_CAPS_DNOI: number of directed interrupts (group)
  * @ZPCI_CAPS_MSIA: MSI address (group)
@@ -68,6 +69,7 @@ enum zpci_caps_field {
 	ZPCI_CAPS_DTSM,
 	ZPCI_CAPS_FRAME,
 	ZPCI_CAPS_REFRESH,
+	ZPCI_CAPS_RTR,
 	ZPCI_CAPS_NOI,
 	ZPCI_CAPS_DNOI,
 	ZPCI_CAPS_MSIA,

@@ -58,6 +58,13 @@
 #define QEMU_GRP_DTSM(_dtsm)						\
 	GRP(128, 0, 128, _dtsm, 0, QEMU_MSIA, 4000, 0, 0, 1)
 #define QEMU_GRP	QEMU_GRP_STBL(128)
+/* QEMU's group with relaxed translation offered */
+#define QEMU_GRP_RTR {							\
+	.hdr = { .len = sizeof(struct clp_rsp_query_pci_grp),		\
+		 .rsp = CLP_RC_OK },					\
+	.noi = 128, .maxstbl = 128, .dtsm = 0x40, .msia = QEMU_MSIA,	\
+	.mui = 4000, .refresh = 1, .rtr = 1,				\
+}
 
 /**
  * struct caps_exp - expected outcome of one field
@@ -324,6 +331,10 @@ static const struct caps_case caps_cases[] = {
 		.grp = QEMU_GRP,
 		.exp = { QEMU_DMA_EXP },
 	}, {
+		.desc = "relaxed translation offered: rtr kept",
+		.fn = QEMU_FN, .grp = QEMU_GRP_RTR,
+		.exp = { QEMU_DMA_EXP },
+	}, {
 		.desc = "overridden noi and edma: override unless fallen back",
 		.fn = QEMU_FN, .grp = QEMU_GRP,
 		.override = BIT(ZPCI_CAPS_NOI) | BIT(ZPCI_CAPS_EDMA),
@@ -349,6 +360,9 @@ static void caps_check_reported(struct kunit *test, const struct caps_case *c,
 	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_EDMA].reported, (u64)c->fn.edma);
 	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_DASM].reported, (u64)c->grp.dasm);
 	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_DTSM].reported, (u64)c->grp.dtsm);
+	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_FRAME].reported, (u64)c->grp.frame);
+	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_REFRESH].reported, (u64)c->grp.refresh);
+	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_RTR].reported, (u64)c->grp.rtr);
 	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_NOI].reported, (u64)c->grp.noi);
 	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_DNOI].reported, (u64)c->grp.dnoi);
 	KUNIT_EXPECT_EQ(test, v[ZPCI_CAPS_MSIA].reported, (u64)c->grp.msia);
