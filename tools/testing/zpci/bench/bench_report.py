@@ -476,7 +476,12 @@ def speed_goal(r):
                  if c.verdict == 'inconclusive')[:-4:-1]
     ev += ''.join(f'; inconclusive, {b - 1:.0%} worse: {label}' for b, label in off if b > 1.05)
     judged = any(k in v for k in ('better', 'equal', 'inconclusive'))
-    return ('no comparison worse than stock', 'met' if judged else 'not judged', ev)
+    if not judged:
+        return ('no comparison worse than stock', 'not judged', ev)
+    # inconclusive is not worse, and not shown no slower either: say how many
+    n = len(v.get('inconclusive', []))
+    return ('no comparison worse than stock',
+            f'met ({n} inconclusive: neither worse nor equal shown)' if n else 'met', ev)
 
 
 def control_part(data):
