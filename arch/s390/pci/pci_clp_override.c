@@ -62,7 +62,7 @@ static const struct clp_override_field clp_override_fields[] = {
 	{ ZPCI_CAPS_DTSM,	CLP_OVR_GRP,	U8_MAX },
 	{ ZPCI_CAPS_FRAME,	CLP_OVR_GRP,	1 },
 	{ ZPCI_CAPS_REFRESH,	CLP_OVR_GRP,	1 },
-	{ ZPCI_CAPS_RTR,		CLP_OVR_GRP,	1 },
+	{ ZPCI_CAPS_RTR,	CLP_OVR_GRP,	1 },
 	{ ZPCI_CAPS_NOI,		CLP_OVR_GRP,	0xfff },
 	{ ZPCI_CAPS_DNOI,	CLP_OVR_GRP,	0xfff },
 	{ ZPCI_CAPS_MSIA,	CLP_OVR_GRP,	U64_MAX },
