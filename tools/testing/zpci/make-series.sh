@@ -110,12 +110,19 @@ g clean -q -fdx
 : > "$PLAN/added"
 nsteps=$(wc -l < "$PLAN/steps")
 echo "series: base $BASEVER, $nsteps commits"
+# The new files come from make prepare's tree: not while it is rewritten
+# (prepare-tree.sh holds this lock), and on 6.12, where no patch may
+# change a new file, only if it holds the working tree's.
+exec 7>build/.prepare.lock
+flock 7
 while read -r i kind name; do
 	if [ "$kind" = patch ]; then
 		patch -s -p1 -F0 -N --no-backup-if-mismatch -d "$W" < "$PLAN/$i.patch" ||
 			die "$(base_patch "$name") does not apply at step $i"
 	fi
 	while read -r f; do
+		[ "$BASE" != 6.12 ] || cmp -s "$f" "$ZPCI_TREE/$f" ||
+			die "$ZPCI_TREE/$f is not $f: run make prepare"
 		mkdir -p "$W/$(dirname "$f")"
 		cp "$ZPCI_TREE/$f" "$W/$f"
 	done < "$PLAN/$i.files"
@@ -130,6 +137,7 @@ while read -r i kind name; do
 	[ -z "$partial" ] || echo "       without what arrives later:" $partial
 done < "$PLAN/steps"
 [ -z "$partial" ] || die "the last commit does not hold the final form of: $partial"
+flock -u 7
 
 # ---- MAINTAINERS covers every new file ------------------------------------
 added=$(g diff --name-only --diff-filter=A base series)
