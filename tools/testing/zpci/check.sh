@@ -120,11 +120,18 @@ else
 	fi
 fi
 
-# kernel-doc on the new kernel files.
+# kernel-doc on the new kernel files; on 7.2 (whose kernel-doc is Python)
+# on their copies in the tree, which the 7.2 series may adapt.
 progress_step kernel-doc
+KERNEL_DOC="perl $STOCK_SRC/scripts/kernel-doc"
+KDOC_TREE=
+if [ "$BASE" != 6.12 ]; then
+	KERNEL_DOC="python3 $STOCK_SRC/scripts/kernel-doc"
+	KDOC_TREE=$TREE/
+fi
 kd=$(for f in $new_code; do
 	case "$f" in tools/*) continue ;; esac
-	perl $STOCK_SRC/scripts/kernel-doc -none -Wall "$f" 2>&1
+	$KERNEL_DOC -none -Wall "$KDOC_TREE$f" 2>&1
 done)
 if [ -z "$kd" ]; then
 	record PASS kernel-doc "-Wall on $(echo "$new_code" | grep -cv '^tools/') new kernel files: 0 warnings"
@@ -214,8 +221,9 @@ docs_run() { # SRC NAME: Sphinx findings, "file: message" without lines
 	PYTHONDONTWRITEBYTECODE=1 make -s -C "$1" O="$out" SPHINXDIRS="$docdirs" \
 		YNL_INDEX=/dev/null YNL_YAML_DIR=/nonexistent htmldocs > "$out.log" 2>&1 ||
 		echo "make htmldocs failed (log: $out.log)"
+	# 7.2's ABI parser names files by their full path inside a message.
 	grep -E '(WARNING|ERROR|SEVERE|CRITICAL):' "$out.log" |
-		sed -E "s|^$TOP/||; s|^$1/||; s|^([^: ]+):[0-9]+:|\1:|" | sort -u
+		sed -E "s|$TOP/$1/||g; s|^$TOP/||; s|^$1/||; s|^([^: ]+):[0-9]+:|\1:|" | sort -u
 }
 docdirs=$( (git ls-files -- 'Documentation/*.rst'
 	    sed -n 's|^+++ b/\(Documentation/.*\.rst\)$|\1|p' $series_patches) |
@@ -290,9 +298,15 @@ if [ -z "$abi" ]; then
 else
 	nfiles=$(echo "$abi" | grep -c .)
 	fields=$(abi_fields $abi 2> "$OUT/abi-entries.txt")
+	# get_abi.pl up to 6.14, tools/docs/get_abi.py on 7.2
+	abi_tool=get_abi.pl
+	[ -f "$STOCK_SRC/scripts/get_abi.pl" ] || abi_tool=get_abi.py
 	validate() { # SRC
-		perl "$1/scripts/get_abi.pl" --dir "$1/Documentation/ABI" validate 2>&1 |
-			sed "s|$1/||g" | sort -u
+		if [ "$abi_tool" = get_abi.pl ]; then
+			perl "$1/scripts/get_abi.pl" --dir "$1/Documentation/ABI" validate 2>&1
+		else
+			python3 "$1/tools/docs/get_abi.py" --dir "$1/Documentation/ABI" validate 2>&1
+		fi | sed "s|$1/||g" | sort -u
 	}
 	validate "$TREE" > "$OUT/abi-validate-zpci.txt"
 	validate "$STOCK_SRC" > "$OUT/abi-validate-stock.txt"
@@ -302,6 +316,16 @@ else
 	rm -rf "$D"
 	mkdir -p "$D/src" "$D/srctree"
 	ln -s "$TOP/$TREE/scripts" "$D/srctree/scripts"
+	# 7.2's kernel_abi extension imports its parser from tools/lib/python,
+	# takes the directory under Documentation/ABI and has no :rst: option.
+	abi_dir() { echo "${1#Documentation/}"; }
+	abi_opt=":rst:"
+	if [ -d "$TREE/tools/lib/python" ]; then
+		mkdir -p "$D/srctree/tools/lib"
+		ln -s "$TOP/$TREE/tools/lib/python" "$D/srctree/tools/lib/python"
+		abi_dir() { echo "${1#Documentation/ABI/}"; }
+		abi_opt=
+	fi
 	for f in $abi; do
 		mkdir -p "$D/srctree/$(dirname "$f")"
 		cp "$f" "$D/srctree/$f"
@@ -311,7 +335,11 @@ else
 	{
 		printf 'ABI entries of the series\n=========================\n\n'
 		for d in $(dirname $abi | sort -u); do
-			printf '.. kernel-abi:: %s\n   :rst:\n\n' "${d#Documentation/}"
+			printf '.. kernel-abi:: %s\n' "$(abi_dir "$d")"
+			if [ -n "$abi_opt" ]; then
+				printf '   %s\n' "$abi_opt"
+			fi
+			printf '\n'
 		done
 		printf '.. toctree::\n   :hidden:\n\n'
 	} > "$D/src/index.rst"
@@ -331,11 +359,11 @@ else
 		${missing:+"refers to missing pages:$missing"} | grep .)
 	if [ -z "$problems" ]; then
 		detail="$nfiles files, $(cat "$OUT/abi-entries.txt") entries: README fields"
-		record PASS abi "$detail present, get_abi.pl validate and the reST build clean"
+		record PASS abi "$detail present, $abi_tool validate and the reST build clean"
 	else
 		echo "$problems" | sed 's/^/    /'
 		detail="$(echo "$problems" | grep -c .) problems in $nfiles files"
-		record FAIL abi "$detail (fields, get_abi.pl validate, reST: $OUT/abi-rest.log)"
+		record FAIL abi "$detail (fields, $abi_tool validate, reST: $OUT/abi-rest.log)"
 	fi
 fi
 
