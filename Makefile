@@ -17,8 +17,8 @@
 #                 checked with git am and built at every commit (SERIES_BUILD=0: not built)
 #
 # BASE=6.12 (default) or BASE=7.2 selects the base kernel and its QEMU for
-# deps, prepare, kernel, stock, initramfs and run (tools/testing/zpci/base.sh);
-# test, check, series and bench are 6.12 only so far.
+# deps, prepare, kernel, stock, initramfs, run, test and check
+# (tools/testing/zpci/base.sh); series and bench are 6.12 only so far.
 
 ZPCI      := tools/testing/zpci
 BASE      ?= 6.12

@@ -35,18 +35,24 @@
 #               renders them (kernel-abi directive), without a warning
 #   bench-stats the statistics of make bench's report on synthetic data
 #               (bench_report.py --selftest)
+# BASE=7.2 (base.sh): the same checks on build/src/zpci72 against
+# build/base/linux-source-7.2, results in build/results-7.2/check, with two
+# exceptions, reported as SKIP with the reason: series, checkpatch-errors
+# and checkpatch (make series mails the 6.12 series only), and sparse when
+# the installed sparse fails the base's scripts/checker-valid.sh (Debian
+# 12's 0.6.4 on 7.2), with which kbuild would run no checker at all.
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$TOP"
 RES=${1:-}
-STOCK_SRC=build/base/linux-source-6.12
-# 6.12 only so far (README, "Two bases").
-[ "${BASE:-6.12}" = 6.12 ] || { echo "check: BASE=$BASE: 6.12 only so far" >&2; exit 1; }
-TREE=build/src/zpci
+# The trees and build directories of the base BASE selects (base.sh).
+. tools/testing/zpci/base.sh
+STOCK_SRC=$BASE_SRC
+TREE=$ZPCI_TREE
 VARIANT=${VARIANT:-test}
 ALLOW=tools/testing/zpci/checkpatch-allow.txt
-OUT=build/results/check
+OUT=$RESULTS_DIR/check
 mkdir -p "$OUT"
 failed=0
 . tools/testing/zpci/progress.sh
@@ -61,49 +67,73 @@ record() { # STATUS NAME DETAIL
 
 new_code=$(git ls-files -co --exclude-standard -- arch drivers include \
 	tools/testing/selftests/drivers/s390x/zpci | grep -E '\.(c|h)$')
+# The patch files of the base's series: for 6.12 every patches/*.patch, for
+# 7.2 the names of patches/7.2/series (patches/7.2/NAME or patches/NAME).
+if [ "$BASE" = 6.12 ]; then
+	series_patches=$(ls patches/*.patch)
+else
+	series_patches=$(sed -n 's/^\([^#].*\.patch\)$/\1/p' "$SERIES_FILE" |
+		while read -r n; do base_patch "$n"; done)
+fi
 
 # The series as mails (make series without the per-commit build), and
-# checkpatch --strict on them: what a maintainer receives and runs.
-rm -f "$OUT"/series/*.patch "$OUT/series/checkpatch.txt"
-if SERIES_BUILD=0 SERIES_OUT=$OUT/series bash tools/testing/zpci/make-series.sh \
-	> "$OUT/series.log" 2>&1; then
-	record PASS series "$(tail -n1 "$OUT/series.log" | sed 's/^series: OK //')"
+# checkpatch --strict on them: what a maintainer receives and runs.  The
+# mails are made of the 6.12 series (make-series.sh is 6.12 only): on 7.2
+# these three checks are skipped, not passed.
+if [ "$BASE" != 6.12 ]; then
+	why="make series mails the 6.12 series only; BASE=6.12 make check runs it"
+	for c in series checkpatch-errors checkpatch; do
+		record SKIP $c "$why"
+	done
 else
-	grep 'ERROR' "$OUT/series.log" | sed 's/^/    /'
-	record FAIL series "make series (SERIES_BUILD=0) failed: $OUT/series.log"
-fi
-CP=$OUT/series/checkpatch.txt
-nmails=$(ls "$OUT"/series/0*.patch 2>/dev/null | grep -vc 0000-cover-letter)
-if [ "$nmails" = 0 ] || [ ! -f "$CP" ]; then
-	record FAIL checkpatch-errors "make series made no mails to check"
-	record FAIL checkpatch "make series made no mails to check"
-else
-	errors=$(grep ' ERROR:' "$CP")
-	if [ -z "$errors" ]; then
-		record PASS checkpatch-errors "--strict on $nmails mails, no allow-list: 0 ERRORs"
+	rm -f "$OUT"/series/*.patch "$OUT/series/checkpatch.txt"
+	if SERIES_BUILD=0 SERIES_OUT=$OUT/series bash tools/testing/zpci/make-series.sh \
+		> "$OUT/series.log" 2>&1; then
+		record PASS series "$(tail -n1 "$OUT/series.log" | sed 's/^series: OK //')"
 	else
-		echo "$errors" | sed 's/^/    /'
-		record FAIL checkpatch-errors "--strict on $nmails mails: $(echo "$errors" | grep -c .) ERRORs ($CP)"
+		grep 'ERROR' "$OUT/series.log" | sed 's/^/    /'
+		record FAIL series "make series (SERIES_BUILD=0) failed: $OUT/series.log"
 	fi
-	left=$(grep ' unlisted ' "$CP")
-	stale=$(grep -Ev '^\s*(#|$)' "$ALLOW" | cut -d' ' -f1 | while read -r e; do
-		grep -qF " allowed=$e " "$CP" || echo "$e"
-	done)
-	total=$(grep -c ' \(WARNING\|CHECK\):' "$CP")
-	if [ -z "$left$stale" ]; then
-		record PASS checkpatch "$nmails mails: $total WARNING/CHECK findings, all listed with a reason in $ALLOW, no stale entry"
+	CP=$OUT/series/checkpatch.txt
+	nmails=$(ls "$OUT"/series/0*.patch 2>/dev/null | grep -vc 0000-cover-letter)
+	if [ "$nmails" = 0 ] || [ ! -f "$CP" ]; then
+		record FAIL checkpatch-errors "make series made no mails to check"
+		record FAIL checkpatch "make series made no mails to check"
 	else
-		echo "$left" | grep . | sed 's/^/    /'
-		echo "$stale" | grep . | sed 's/^/    stale (allows no WARNING or CHECK): /'
-		record FAIL checkpatch "$(echo "$left" | grep -c .) findings not in $ALLOW, $(echo "$stale" | grep -c .) stale entries ($CP)"
+		errors=$(grep ' ERROR:' "$CP")
+		if [ -z "$errors" ]; then
+			record PASS checkpatch-errors "--strict on $nmails mails, no allow-list: 0 ERRORs"
+		else
+			echo "$errors" | sed 's/^/    /'
+			record FAIL checkpatch-errors "--strict on $nmails mails: $(echo "$errors" | grep -c .) ERRORs ($CP)"
+		fi
+		left=$(grep ' unlisted ' "$CP")
+		stale=$(grep -Ev '^\s*(#|$)' "$ALLOW" | cut -d' ' -f1 | while read -r e; do
+			grep -qF " allowed=$e " "$CP" || echo "$e"
+		done)
+		total=$(grep -c ' \(WARNING\|CHECK\):' "$CP")
+		if [ -z "$left$stale" ]; then
+			record PASS checkpatch "$nmails mails: $total WARNING/CHECK findings, all listed with a reason in $ALLOW, no stale entry"
+		else
+			echo "$left" | grep . | sed 's/^/    /'
+			echo "$stale" | grep . | sed 's/^/    stale (allows no WARNING or CHECK): /'
+			record FAIL checkpatch "$(echo "$left" | grep -c .) findings not in $ALLOW, $(echo "$stale" | grep -c .) stale entries ($CP)"
+		fi
 	fi
 fi
 
-# kernel-doc on the new kernel files.
+# kernel-doc on the new kernel files; on 7.2 (whose kernel-doc is Python)
+# on their copies in the tree, which the 7.2 series may adapt.
 progress_step kernel-doc
+KERNEL_DOC="perl $STOCK_SRC/scripts/kernel-doc"
+KDOC_TREE=
+if [ "$BASE" != 6.12 ]; then
+	KERNEL_DOC="python3 $STOCK_SRC/scripts/kernel-doc"
+	KDOC_TREE=$TREE/
+fi
 kd=$(for f in $new_code; do
 	case "$f" in tools/*) continue ;; esac
-	perl $STOCK_SRC/scripts/kernel-doc -none -Wall "$f" 2>&1
+	$KERNEL_DOC -none -Wall "$KDOC_TREE$f" 2>&1
 done)
 if [ -z "$kd" ]; then
 	record PASS kernel-doc "-Wall on $(echo "$new_code" | grep -cv '^tools/') new kernel files: 0 warnings"
@@ -128,17 +158,27 @@ sparse_run() { # SRC KBUILD FILE...
 # drivers/iommu/s390-iommu-kunit.c is compiled (and checked) as part of
 # s390-iommu.c, which includes it.
 touched=$( (echo "$new_code" | grep -E '^(arch|drivers)/.*\.c$' | grep -v -e '/tests/' -e '-kunit\.c$'
-	    sed -n 's|^+++ b/\(.*\.c\)$|\1|p' patches/*.patch) | sort -u)
+	    sed -n 's|^+++ b/\(.*\.c\)$|\1|p' $series_patches) | sort -u)
+# A base with scripts/checker-valid.sh (7.2) turns C=2 off, with a make
+# warning only, when sparse fails its probe: Debian 12's sparse 0.6.4 does
+# not know __typeof_unqual__, and unstable's 0.6.5~rc1 needs glibc 2.38.
+sparse_ok=1
+if [ -f "$STOCK_SRC/scripts/checker-valid.sh" ] && command -v sparse >/dev/null &&
+   [ "$(sh "$STOCK_SRC/scripts/checker-valid.sh" sparse --arch=s390 -mbig-endian -m64)" != 1 ]; then
+	sparse_ok=0
+fi
 if ! command -v sparse >/dev/null; then
 	record FAIL sparse "sparse is not installed (install-deps.sh installs it)"
-elif [ ! -f "build/kbuild/zpci-$VARIANT/.config" ]; then
-	record FAIL sparse "build/kbuild/zpci-$VARIANT is not configured: run make kernel first"
+elif [ "$sparse_ok" = 0 ]; then
+	record SKIP sparse "$(sparse --version) fails $STOCK_SRC/scripts/checker-valid.sh (no __typeof_unqual__): kbuild would skip C=2"
+elif [ ! -f "build/kbuild/zpci$BASE_TAG-$VARIANT/.config" ]; then
+	record FAIL sparse "build/kbuild/zpci$BASE_TAG-$VARIANT is not configured: run make kernel first"
 else
 	# The stock tree needs only its configuration and generated headers.
 	CONFIGURE_ONLY=1 bash tools/testing/zpci/build-kernel.sh stock "$VARIANT" > "$OUT/stock-prepare.log" 2>&1 ||
 		{ tail "$OUT/stock-prepare.log"; record FAIL sparse "stock tree could not be prepared"; }
-	sparse_run "$TREE" "build/kbuild/zpci-$VARIANT" $touched > "$OUT/sparse-zpci.txt"
-	sparse_run "$STOCK_SRC" "build/kbuild/stock-$VARIANT" $touched > "$OUT/sparse-stock.txt"
+	sparse_run "$TREE" "build/kbuild/zpci$BASE_TAG-$VARIANT" $touched > "$OUT/sparse-zpci.txt"
+	sparse_run "$STOCK_SRC" "build/kbuild/stock$BASE_TAG-$VARIANT" $touched > "$OUT/sparse-stock.txt"
 	new=$(comm -23 "$OUT/sparse-zpci.txt" "$OUT/sparse-stock.txt")
 	counts="stock $(grep -c . "$OUT/sparse-stock.txt"), ours $(grep -c . "$OUT/sparse-zpci.txt") warnings on $(echo $touched | wc -w) files"
 	if [ -z "$new" ]; then
@@ -193,11 +233,12 @@ docs_run() { # SRC NAME: Sphinx findings, "file: message" without lines
 	PYTHONDONTWRITEBYTECODE=1 make -s -C "$1" O="$out" SPHINXDIRS="$docdirs" \
 		YNL_INDEX=/dev/null YNL_YAML_DIR=/nonexistent htmldocs > "$out.log" 2>&1 ||
 		echo "make htmldocs failed (log: $out.log)"
+	# 7.2's ABI parser names files by their full path inside a message.
 	grep -E '(WARNING|ERROR|SEVERE|CRITICAL):' "$out.log" |
-		sed -E "s|^$TOP/||; s|^$1/||; s|^([^: ]+):[0-9]+:|\1:|" | sort -u
+		sed -E "s|$TOP/$1/||g; s|^$TOP/||; s|^$1/||; s|^([^: ]+):[0-9]+:|\1:|" | sort -u
 }
 docdirs=$( (git ls-files -- 'Documentation/*.rst'
-	    sed -n 's|^+++ b/\(Documentation/.*\.rst\)$|\1|p' patches/*.patch) |
+	    sed -n 's|^+++ b/\(Documentation/.*\.rst\)$|\1|p' $series_patches) |
 	while read -r f; do
 		d=$(dirname "$f")
 		while [ "$d" != Documentation ] && [ ! -f "$TREE/$d/index.rst" ]; do
@@ -269,9 +310,15 @@ if [ -z "$abi" ]; then
 else
 	nfiles=$(echo "$abi" | grep -c .)
 	fields=$(abi_fields $abi 2> "$OUT/abi-entries.txt")
+	# get_abi.pl up to 6.14, tools/docs/get_abi.py on 7.2
+	abi_tool=get_abi.pl
+	[ -f "$STOCK_SRC/scripts/get_abi.pl" ] || abi_tool=get_abi.py
 	validate() { # SRC
-		perl "$1/scripts/get_abi.pl" --dir "$1/Documentation/ABI" validate 2>&1 |
-			sed "s|$1/||g" | sort -u
+		if [ "$abi_tool" = get_abi.pl ]; then
+			perl "$1/scripts/get_abi.pl" --dir "$1/Documentation/ABI" validate 2>&1
+		else
+			python3 "$1/tools/docs/get_abi.py" --dir "$1/Documentation/ABI" validate 2>&1
+		fi | sed "s|$1/||g" | sort -u
 	}
 	validate "$TREE" > "$OUT/abi-validate-zpci.txt"
 	validate "$STOCK_SRC" > "$OUT/abi-validate-stock.txt"
@@ -281,6 +328,16 @@ else
 	rm -rf "$D"
 	mkdir -p "$D/src" "$D/srctree"
 	ln -s "$TOP/$TREE/scripts" "$D/srctree/scripts"
+	# 7.2's kernel_abi extension imports its parser from tools/lib/python,
+	# takes the directory under Documentation/ABI and has no :rst: option.
+	abi_dir() { echo "${1#Documentation/}"; }
+	abi_opt=":rst:"
+	if [ -d "$TREE/tools/lib/python" ]; then
+		mkdir -p "$D/srctree/tools/lib"
+		ln -s "$TOP/$TREE/tools/lib/python" "$D/srctree/tools/lib/python"
+		abi_dir() { echo "${1#Documentation/ABI/}"; }
+		abi_opt=
+	fi
 	for f in $abi; do
 		mkdir -p "$D/srctree/$(dirname "$f")"
 		cp "$f" "$D/srctree/$f"
@@ -290,7 +347,11 @@ else
 	{
 		printf 'ABI entries of the series\n=========================\n\n'
 		for d in $(dirname $abi | sort -u); do
-			printf '.. kernel-abi:: %s\n   :rst:\n\n' "${d#Documentation/}"
+			printf '.. kernel-abi:: %s\n' "$(abi_dir "$d")"
+			if [ -n "$abi_opt" ]; then
+				printf '   %s\n' "$abi_opt"
+			fi
+			printf '\n'
 		done
 		printf '.. toctree::\n   :hidden:\n\n'
 	} > "$D/src/index.rst"
@@ -310,11 +371,11 @@ else
 		${missing:+"refers to missing pages:$missing"} | grep .)
 	if [ -z "$problems" ]; then
 		detail="$nfiles files, $(cat "$OUT/abi-entries.txt") entries: README fields"
-		record PASS abi "$detail present, get_abi.pl validate and the reST build clean"
+		record PASS abi "$detail present, $abi_tool validate and the reST build clean"
 	else
 		echo "$problems" | sed 's/^/    /'
 		detail="$(echo "$problems" | grep -c .) problems in $nfiles files"
-		record FAIL abi "$detail (fields, get_abi.pl validate, reST: $OUT/abi-rest.log)"
+		record FAIL abi "$detail (fields, $abi_tool validate, reST: $OUT/abi-rest.log)"
 	fi
 fi
 

@@ -6,8 +6,9 @@
 #   - report every violation of tools/testing/zpci/cocci/zpci_clp_sample.c
 #     (7) in report mode, and mark them in context mode;
 #   - report on the series (arch/s390/pci, drivers/iommu/s390-iommu.c,
-#     drivers/vfio/pci/vfio_pci_zdev.c of build/src/zpci) nothing but the
-#     findings listed with a reason in tools/testing/zpci/cocci-allow.txt;
+#     drivers/vfio/pci/vfio_pci_zdev.c of build/src/zpci, build/src/zpci72
+#     for BASE=7.2) nothing but the findings listed with a reason in
+#     tools/testing/zpci/cocci-allow.txt;
 # and it counts the findings on the stock base: what the series removed.
 set -uo pipefail
 
@@ -17,7 +18,8 @@ RES=${1:-}
 RULE=$TOP/scripts/coccinelle/misc/zpci_clp_values.cocci
 SAMPLE=tools/testing/zpci/cocci/zpci_clp_sample.c
 ALLOW=tools/testing/zpci/cocci-allow.txt
-OUT=build/results/check
+. tools/testing/zpci/base.sh
+OUT=$RESULTS_DIR/check
 mkdir -p "$OUT"
 SPATCH="spatch --very-quiet --no-includes --include-headers --cocci-file $RULE"
 
@@ -36,8 +38,8 @@ on_tree() { # SRC: report-mode findings, "file: message" without positions
 
 sample_report=$($SPATCH -D report --no-show-diff "$SAMPLE" 2>&1 | grep -c ': WARNING')
 sample_context=$($SPATCH -D context "$SAMPLE" 2>&1 | grep -c '^-[^-]')
-on_tree build/src/zpci > "$OUT/cocci-zpci-rule-series.txt"
-on_tree build/base/linux-source-6.12 > "$OUT/cocci-zpci-rule-stock.txt"
+on_tree "$ZPCI_TREE" > "$OUT/cocci-zpci-rule-series.txt"
+on_tree "$BASE_SRC" > "$OUT/cocci-zpci-rule-stock.txt"
 ours=$(grep -c . "$OUT/cocci-zpci-rule-series.txt")
 stock=$(grep -c . "$OUT/cocci-zpci-rule-stock.txt")
 left=$(while read -r line; do

@@ -9,12 +9,12 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$TOP"
 BZIMAGE=${1:?bzImage}
-# 6.12 only so far (README, "Two bases").
-[ "${BASE:-6.12}" = 6.12 ] || { echo "run-tests: BASE=$BASE: 6.12 only so far" >&2; exit 1; }
-RES=build/results/summary.txt
-mkdir -p build/results
+# RESULTS_DIR, BASE_VERFILE: build/results and build/base-version for 6.12.
+. tools/testing/zpci/base.sh
+RES=$RESULTS_DIR/summary.txt
+mkdir -p "$RESULTS_DIR"
 : > "$RES"
-echo "# base $(cat build/base-version) $(date -u +%FT%TZ)" > build/results/summary.hdr
+echo "# base $(cat "$BASE_VERFILE") $(date -u +%FT%TZ)" > "$RESULTS_DIR/summary.hdr"
 t0=$(date +%s)
 
 record() { # STATUS NAME DETAIL
@@ -22,11 +22,11 @@ record() { # STATUS NAME DETAIL
 }
 
 # 1. Shadow check: a new file with the path of a base file fails the build.
-bash tools/testing/zpci/test-shadow-check.sh >build/results/shadow-check.log 2>&1
+bash tools/testing/zpci/test-shadow-check.sh >"$RESULTS_DIR/shadow-check.log" 2>&1
 if [ $? = 0 ]; then
-	record PASS static/shadow-check "$(tail -n1 build/results/shadow-check.log)"
+	record PASS static/shadow-check "$(tail -n1 "$RESULTS_DIR/shadow-check.log")"
 else
-	record FAIL static/shadow-check "see build/results/shadow-check.log"
+	record FAIL static/shadow-check "see $RESULTS_DIR/shadow-check.log"
 fi
 
 # 2. Static checks (make check): sparse, coccinelle, checkpatch, kernel-doc.
@@ -43,7 +43,7 @@ grep '^\(PASS\|FAIL\|SKIP\) ' "$RES" | grep -v '^[A-Z]* static/' || true
 passed=$(grep -c '^PASS ' "$RES")
 failed=$(grep -c '^FAIL ' "$RES")
 skipped=$(grep -c '^SKIP ' "$RES")
-echo "total time $(( $(date +%s) - t0 ))s, base $(cat build/base-version), results in build/results/"
+echo "total time $(( $(date +%s) - t0 ))s, base $(cat "$BASE_VERFILE"), results in $RESULTS_DIR/"
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else

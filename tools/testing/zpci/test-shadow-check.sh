@@ -10,11 +10,12 @@ TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$TOP"
+. tools/testing/zpci/base.sh
 git ls-files -co --exclude-standard | cpio -pdm --quiet "$tmp/repo"
 mkdir -p "$tmp/repo/build"
 ln -s "$TOP/build/base" "$tmp/repo/build/base"
 victim=arch/s390/pci/pci_clp.c
-[ -f "build/base/linux-source-6.12/$victim" ] || { echo "base tree missing"; exit 1; }
+[ -f "$BASE_SRC/$victim" ] || { echo "base tree missing"; exit 1; }
 mkdir -p "$tmp/repo/$(dirname $victim)"
 echo "/* shadow */" > "$tmp/repo/$victim"
 if (cd "$tmp/repo" && bash tools/testing/zpci/prepare-tree.sh) > "$tmp/out" 2>&1; then

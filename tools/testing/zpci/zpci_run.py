@@ -510,6 +510,7 @@ class Boot:
         self.results = []
         self.report = []  # zpci_report's lines, without their prefix
         self.qmp = None
+        self.unplugged = set()  # functions whose device_del QMP accepted last
 
     def table(self, width):
         return clp_table(self.report, self.p, self.lines, width)
@@ -554,10 +555,24 @@ class Boot:
                 r = self.qmp.cmd(req['execute'], **req.get('arguments', {}))
             elif verb == 'unplug':
                 r = self.qmp.cmd('device_del', id=f'z-{arg}')
+                if 'error' not in r:
+                    self.unplugged.add(arg)
             elif verb == 'plug':
                 f = fn[arg]
-                r = self.qmp.cmd('device_add', driver='zpci', uid=f.uid, fid=f.fid,
-                                 target=f.name, id=f'z-{f.name}')
+                # The guest may see the function leave before QEMU has
+                # finished its device_del (seen under QEMU 10.0.2):
+                # then the zpci device still exists, and the plug is asked
+                # again until it is gone, for 30 s.  Only after an unplug
+                # of ours: a plug of a function still there fails at once.
+                deadline = time.time() + 30
+                while True:
+                    r = self.qmp.cmd('device_add', driver='zpci', uid=f.uid, fid=f.fid,
+                                     target=f.name, id=f'z-{f.name}')
+                    if (arg not in self.unplugged or time.time() > deadline or
+                            'Duplicate device ID' not in r.get('error', {}).get('desc', '')):
+                        break
+                    time.sleep(0.5)
+                self.unplugged.discard(arg)
                 # Not without its zpci device (the unplug of the old one may
                 # not be complete yet): QEMU would give the PCI device an
                 # automatic one, another uid and fid, and keep it.
