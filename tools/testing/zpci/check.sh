@@ -36,9 +36,8 @@
 #   bench-stats the statistics of make bench's report on synthetic data
 #               (bench_report.py --selftest)
 # BASE=7.2 (base.sh): the same checks on build/src/zpci72 against
-# build/base/linux-source-7.2, results in build/results-7.2/check, with two
-# exceptions, reported as SKIP with the reason: series, checkpatch-errors
-# and checkpatch (make series mails the 6.12 series only), and sparse when
+# build/base/linux-source-7.2, results in build/results-7.2/check, the
+# mails of the 7.2 series; sparse is reported as SKIP with the reason when
 # the installed sparse fails the base's scripts/checker-valid.sh (Debian
 # 12's 0.6.4 on 7.2), with which kbuild would run no checker at all.
 set -uo pipefail
@@ -77,48 +76,40 @@ else
 fi
 
 # The series as mails (make series without the per-commit build), and
-# checkpatch --strict on them: what a maintainer receives and runs.  The
-# mails are made of the 6.12 series (make-series.sh is 6.12 only): on 7.2
-# these three checks are skipped, not passed.
-if [ "$BASE" != 6.12 ]; then
-	why="make series mails the 6.12 series only; BASE=6.12 make check runs it"
-	for c in series checkpatch-errors checkpatch; do
-		record SKIP $c "$why"
-	done
+# checkpatch --strict on them: what a maintainer receives and runs (the
+# base's series: the backport on 6.12, the mainline series on 7.2).
+rm -f "$OUT"/series/*.patch "$OUT/series/checkpatch.txt"
+if SERIES_BUILD=0 SERIES_OUT=$OUT/series bash tools/testing/zpci/make-series.sh \
+	> "$OUT/series.log" 2>&1; then
+	record PASS series "$(tail -n1 "$OUT/series.log" | sed 's/^series: OK //')"
 else
-	rm -f "$OUT"/series/*.patch "$OUT/series/checkpatch.txt"
-	if SERIES_BUILD=0 SERIES_OUT=$OUT/series bash tools/testing/zpci/make-series.sh \
-		> "$OUT/series.log" 2>&1; then
-		record PASS series "$(tail -n1 "$OUT/series.log" | sed 's/^series: OK //')"
+	grep 'ERROR' "$OUT/series.log" | sed 's/^/    /'
+	record FAIL series "make series (SERIES_BUILD=0) failed: $OUT/series.log"
+fi
+CP=$OUT/series/checkpatch.txt
+nmails=$(ls "$OUT"/series/0*.patch 2>/dev/null | grep -vc 0000-cover-letter)
+if [ "$nmails" = 0 ] || [ ! -f "$CP" ]; then
+	record FAIL checkpatch-errors "make series made no mails to check"
+	record FAIL checkpatch "make series made no mails to check"
+else
+	errors=$(grep ' ERROR:' "$CP")
+	if [ -z "$errors" ]; then
+		record PASS checkpatch-errors "--strict on $nmails mails, no allow-list: 0 ERRORs"
 	else
-		grep 'ERROR' "$OUT/series.log" | sed 's/^/    /'
-		record FAIL series "make series (SERIES_BUILD=0) failed: $OUT/series.log"
+		echo "$errors" | sed 's/^/    /'
+		record FAIL checkpatch-errors "--strict on $nmails mails: $(echo "$errors" | grep -c .) ERRORs ($CP)"
 	fi
-	CP=$OUT/series/checkpatch.txt
-	nmails=$(ls "$OUT"/series/0*.patch 2>/dev/null | grep -vc 0000-cover-letter)
-	if [ "$nmails" = 0 ] || [ ! -f "$CP" ]; then
-		record FAIL checkpatch-errors "make series made no mails to check"
-		record FAIL checkpatch "make series made no mails to check"
+	left=$(grep ' unlisted ' "$CP")
+	stale=$(grep -Ev '^\s*(#|$)' "$ALLOW" | cut -d' ' -f1 | while read -r e; do
+		grep -qF " allowed=$e " "$CP" || echo "$e"
+	done)
+	total=$(grep -c ' \(WARNING\|CHECK\):' "$CP")
+	if [ -z "$left$stale" ]; then
+		record PASS checkpatch "$nmails mails: $total WARNING/CHECK findings, all listed with a reason in $ALLOW, no stale entry"
 	else
-		errors=$(grep ' ERROR:' "$CP")
-		if [ -z "$errors" ]; then
-			record PASS checkpatch-errors "--strict on $nmails mails, no allow-list: 0 ERRORs"
-		else
-			echo "$errors" | sed 's/^/    /'
-			record FAIL checkpatch-errors "--strict on $nmails mails: $(echo "$errors" | grep -c .) ERRORs ($CP)"
-		fi
-		left=$(grep ' unlisted ' "$CP")
-		stale=$(grep -Ev '^\s*(#|$)' "$ALLOW" | cut -d' ' -f1 | while read -r e; do
-			grep -qF " allowed=$e " "$CP" || echo "$e"
-		done)
-		total=$(grep -c ' \(WARNING\|CHECK\):' "$CP")
-		if [ -z "$left$stale" ]; then
-			record PASS checkpatch "$nmails mails: $total WARNING/CHECK findings, all listed with a reason in $ALLOW, no stale entry"
-		else
-			echo "$left" | grep . | sed 's/^/    /'
-			echo "$stale" | grep . | sed 's/^/    stale (allows no WARNING or CHECK): /'
-			record FAIL checkpatch "$(echo "$left" | grep -c .) findings not in $ALLOW, $(echo "$stale" | grep -c .) stale entries ($CP)"
-		fi
+		echo "$left" | grep . | sed 's/^/    /'
+		echo "$stale" | grep . | sed 's/^/    stale (allows no WARNING or CHECK): /'
+		record FAIL checkpatch "$(echo "$left" | grep -c .) findings not in $ALLOW, $(echo "$stale" | grep -c .) stale entries ($CP)"
 	fi
 fi
 
