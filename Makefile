@@ -17,8 +17,8 @@
 #                 checked with git am and built at every commit (SERIES_BUILD=0: not built)
 #
 # BASE=6.12 (default) or BASE=7.2 selects the base kernel and its QEMU for
-# deps, prepare, kernel, stock, initramfs, run, test and check
-# (tools/testing/zpci/base.sh); series and bench are 6.12 only so far.
+# every target (tools/testing/zpci/base.sh): BASE=7.2 make series mails the
+# series for mainline, the default the 6.12 LTS backport.
 
 ZPCI      := tools/testing/zpci
 BASE      ?= 6.12
