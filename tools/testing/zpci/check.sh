@@ -66,14 +66,10 @@ record() { # STATUS NAME DETAIL
 
 new_code=$(git ls-files -co --exclude-standard -- arch drivers include \
 	tools/testing/selftests/drivers/s390x/zpci | grep -E '\.(c|h)$')
-# The patch files of the base's series: for 6.12 every patches/*.patch, for
-# 7.2 the names of patches/7.2/series (patches/7.2/NAME or patches/NAME).
-if [ "$BASE" = 6.12 ]; then
-	series_patches=$(ls patches/*.patch)
-else
-	series_patches=$(sed -n 's/^\([^#].*\.patch\)$/\1/p' "$SERIES_FILE" |
-		while read -r n; do base_patch "$n"; done)
-fi
+# The patch files of the base's series (base.sh's base_patch: for 7.2
+# patches/7.2/NAME where that exists, else patches/NAME).
+series_patches=$(sed -n 's/^\([^#].*\.patch\)$/\1/p' "$SERIES_FILE" |
+	while read -r n; do base_patch "$n"; done)
 
 # The series as mails (make series without the per-commit build), and
 # checkpatch --strict on them: what a maintainer receives and runs (the
