@@ -74,11 +74,11 @@ def assign(files, steps, order, mapfile, err):
 
 def without_new_files(text, new):
     """The diff of a quilt patch without its sections on the files in new."""
-    parts = re.split(r'(?m)^(?=--- )', text)
-    keep = [p for p in parts
-            if not re.match(r'--- .*\n\+\+\+ b/(\S+)', p) or
-            re.match(r'--- .*\n\+\+\+ b/(\S+)', p).group(1) not in new]
-    return ''.join(keep)
+    def target(part):
+        m = re.match(r'--- .*\n\+\+\+ b/(\S+)', part)
+        return m.group(1) if m else None
+
+    return ''.join(p for p in re.split(r'(?m)^(?=--- )', text) if target(p) not in new)
 
 
 def main():
