@@ -3,7 +3,8 @@
 #
 #   make          install what is missing, prepare the patched tree, build the kernel
 #   make run      boot the default profile and print the per-function CLP table
-#   make test     every check and test; ends with "N passed, N failed"
+#   make test     every check and test; ends with "N passed, N failed"; without
+#                 BASE (CI): 7.2's full set and 6.12's core set (test-both.sh)
 #   make check    sparse, coccinelle, checkpatch, kernel-doc, htmldocs, ABI entries,
 #                 git am of the series, shadow check
 #   make stock    build the pristine base kernel with the same configuration
@@ -21,6 +22,9 @@
 # series for mainline, the default the 6.12 LTS backport.
 
 ZPCI      := tools/testing/zpci
+# BASE_GIVEN: "undefined" when neither the command line nor the environment
+# names a base: then make test tests both.
+BASE_GIVEN := $(origin BASE)
 BASE      ?= 6.12
 export BASE
 # BTAG: "" for 6.12, "72" for 7.2 (build/kbuild/zpci72-test); the paths of base.sh.
@@ -72,8 +76,13 @@ run: initramfs
 shell:
 	@$(MAKE) --no-print-directory run SHELL_MODE=1
 
+ifeq ($(BASE_GIVEN),undefined)
+test:
+	@VARIANT=$(VARIANT) bash $(ZPCI)/test-both.sh
+else
 test: initramfs
 	@bash $(ZPCI)/run-tests.sh $(BZIMAGE)
+endif
 
 check: kernel
 	@bash $(ZPCI)/check.sh

@@ -1,14 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-tests.sh BZIMAGE: every check and test of zpci-clp, one line per test,
-# closing with "N passed, N failed" (skips counted apart).  Exit status 1 on
-# any failure.
+# run-tests.sh BZIMAGE [SET]: every check and test of zpci-clp on the base
+# BASE selects, one line per test, closing with "N passed, N failed" (skips
+# counted apart).  SET: the line of profiles/test-set that names the boots
+# (default "profiles", the full set; ZPCI_TEST_PROFILES overrides both).
+# Exit status 1 on any failure.
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$TOP"
 BZIMAGE=${1:?bzImage}
+SET=${2:-profiles}
 # RESULTS_DIR, BASE_VERFILE: build/results and build/base-version for 6.12.
 . tools/testing/zpci/base.sh
 RES=$RESULTS_DIR/summary.txt
@@ -35,7 +38,8 @@ if [ -f tools/testing/zpci/check.sh ]; then
 fi
 
 # 3. Guest boots, one per test profile.
-PROFILES=${ZPCI_TEST_PROFILES:-$(sed -n 's/^profiles *= *//p' tools/testing/zpci/profiles/test-set)}
+PROFILES=${ZPCI_TEST_PROFILES:-$(sed -n "s/^$SET *= *//p" tools/testing/zpci/profiles/test-set)}
+[ -n "$PROFILES" ] || { echo "no profile set $SET in profiles/test-set" >&2; exit 1; }
 python3 tools/testing/zpci/zpci_run.py --kernel "$BZIMAGE" --results "$RES" \
 	$PROFILES | grep --line-buffered -v '^\(PASS\|FAIL\|SKIP\) ' || true
 grep '^\(PASS\|FAIL\|SKIP\) ' "$RES" | grep -v '^[A-Z]* static/' || true
