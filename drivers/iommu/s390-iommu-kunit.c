@@ -506,6 +506,85 @@ static void s390_iommu_run_test(struct kunit *test)
 	rcu_barrier();
 }
 
+/**
+ * s390_iommu_test_wrong_type() - an entry of another type translates nothing
+ * @test: the test
+ * @domain: a domain with @pa mapped at @iova
+ * @entry: a region-third- or segment-table entry on the way to @iova
+ * @pa: the physical address mapped at @iova
+ * @iova: the DMA address
+ *
+ * @entry, valid, gets the type of the other level: no lookup may follow
+ * it (get_rt_sto() and get_st_pto() give %NULL for it).  The address
+ * translates to nothing, unmaps nothing and the page next to it does not
+ * map; the entry is left as it was.  The type restored, the page
+ * translates again.
+ */
+static void s390_iommu_test_wrong_type(struct kunit *test,
+				       struct iommu_domain *domain,
+				       unsigned long *entry, phys_addr_t pa,
+				       u64 iova)
+{
+	unsigned long good = READ_ONCE(*entry), bad;
+	struct iommu_iotlb_gather gather;
+	size_t mapped = 0;
+
+	bad = good & ~ZPCI_TABLE_TYPE_MASK;
+	bad |= (good & ZPCI_TABLE_TYPE_MASK) == ZPCI_TABLE_TYPE_RTX ?
+	       ZPCI_TABLE_TYPE_SX : ZPCI_TABLE_TYPE_RTX;
+	WRITE_ONCE(*entry, bad);
+	KUNIT_EXPECT_EQ(test, s390_iommu_iova_to_phys(domain, iova), 0);
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test, s390_iommu_unmap_pages(domain, iova, SZ_4K, 1, &gather), 0);
+	KUNIT_EXPECT_NE(test, s390_iommu_map_pages(domain, iova + SZ_4K, pa, SZ_4K, 1,
+						   IOMMU_READ, GFP_KERNEL, &mapped), 0);
+	KUNIT_EXPECT_EQ(test, mapped, 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(*entry), bad);
+	WRITE_ONCE(*entry, good);
+	KUNIT_EXPECT_EQ(test, s390_iommu_iova_to_phys(domain, iova), pa);
+}
+
+/**
+ * s390_iommu_wrong_type_test() - entries of the wrong type are no tables
+ * @test: the test
+ *
+ * A region-third-table entry with the segment-table type and a
+ * segment-table entry with the region-third type, both valid, on the way
+ * to a mapped page of a region-third domain (s390_iommu_test_wrong_type()).
+ * Only the guest writes these tables, so such an entry is a bug; the
+ * lookups must still not follow it.
+ */
+static void s390_iommu_wrong_type_test(struct kunit *test)
+{
+	const u64 iova = SZ_4G + SZ_1M;
+	const phys_addr_t pa = SZ_1G;
+	struct iommu_iotlb_gather gather;
+	struct s390_domain *s390_domain;
+	struct iommu_domain *domain;
+	unsigned long *rtep, *step;
+	size_t mapped;
+
+	s390_domain = s390_domain_alloc(ZPCI_TABLE_TYPE_RTX, 0,
+					zpci_caps_dt_limit(ZPCI_IOTA_RTTO));
+	KUNIT_ASSERT_NOT_NULL(test, s390_domain);
+	domain = &s390_domain->domain;
+	domain->pgsize_bitmap = ZPCI_CAPS_PGSIZE_PAGE | ZPCI_CAPS_PGSIZE_FRAME;
+	KUNIT_ASSERT_EQ(test, s390_iommu_map_pages(domain, iova, pa, SZ_4K, 1, IOMMU_READ,
+						   GFP_KERNEL, &mapped), 0);
+
+	rtep = &s390_domain->dma_table[calc_rtx(iova)];
+	KUNIT_ASSERT_TRUE(test, rt_entry_is_table(*rtep));
+	step = &get_rt_sto(*rtep)[calc_sx(iova)];
+	KUNIT_ASSERT_TRUE(test, st_entry_is_table(*step));
+	s390_iommu_test_wrong_type(test, domain, rtep, pa, iova);
+	s390_iommu_test_wrong_type(test, domain, step, pa, iova);
+
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test, s390_iommu_unmap_pages(domain, iova, SZ_4K, 1, &gather), SZ_4K);
+	s390_domain_free(domain);
+	rcu_barrier();
+}
+
 /*
  * The aperture end under the s390_iommu_aperture= limit: a page-aligned
  * end (the last byte of a page) stays page-aligned, whatever the limit,
@@ -550,6 +629,7 @@ static struct kunit_case s390_iommu_table_test_cases[] = {
 	KUNIT_CASE_PARAM(s390_iommu_frame_refresh_test, s390_iommu_refresh_gen_params),
 	KUNIT_CASE(s390_iommu_frame_unmap_test),
 	KUNIT_CASE_PARAM(s390_iommu_run_test, s390_iommu_table_gen_params),
+	KUNIT_CASE(s390_iommu_wrong_type_test),
 	KUNIT_CASE(s390_iommu_aperture_end_test),
 	{}
 };
