@@ -252,6 +252,7 @@ class Qmp:
 
     def __init__(self, path):
         self.path, self.sock, self.buf = path, None, b''
+        self.lock = threading.Lock()  # the vCPU kicker shares the socket
 
     def connect(self):
         for _ in range(100):
@@ -278,11 +279,12 @@ class Qmp:
         msg = {'execute': execute}
         if args:
             msg['arguments'] = args
-        self.sock.sendall(json.dumps(msg).encode() + b'\n')
-        while True:
-            r = self._recv()
-            if 'return' in r or 'error' in r:
-                return r
+        with self.lock:
+            self.sock.sendall(json.dumps(msg).encode() + b'\n')
+            while True:
+                r = self._recv()
+                if 'return' in r or 'error' in r:
+                    return r
 
 
 def make_initrd(base, env, rundir):
@@ -498,6 +500,30 @@ def parse_ktap(lines):
     return out, errors
 
 
+# QEMU before 8.1 can starve a vCPU of an -icount guest with more than
+# one: its single TCG thread runs the vCPUs in turn, each until the next
+# timer deadline, and one vCPU can use up the time to every deadline and
+# leave the other none, round after round (fixed by QEMU commit
+# 83ecdb18eb65, "accel/tcg/tcg-accel-ops-rr: ensure fairness with
+# icount").  The guest hangs without a message, e.g. CPU 0 spinning with
+# interrupts off on the runqueue lock CPU 1 holds and never gets to drop.
+# make bench met it at the 2-thread DMA points (7.2 is the QEMU of base
+# 6.12).  The runner ends the running vCPU's turn every
+# KICK_PERIOD s: a device_add of no device model drains QEMU's RCU
+# callbacks, and the drain kicks the vCPU that is executing (force_rcu);
+# the next vCPU then runs with the rest of the time to the deadline.
+# Guest-invisible: no interrupt, and under -icount the guest clock counts
+# instructions only, so it does not move; only the order of the vCPUs'
+# turns changes, as any host event changes it.
+KICK_PERIOD = 0.2
+
+
+def needs_kick(version):
+    """Whether QEMU of that version line starves -icount vCPUs."""
+    m = re.search(r'version (\d+)\.(\d+)', version)
+    return bool(m) and (int(m.group(1)), int(m.group(2))) < (8, 1)
+
+
 class Boot:
     def __init__(self, profile, kernel, initrd, kname, shell, resdir, extra_append='',
                  icount=None):
@@ -511,6 +537,8 @@ class Boot:
         self.report = []  # zpci_report's lines, without their prefix
         self.qmp = None
         self.unplugged = set()  # functions whose device_del QMP accepted last
+        self.kick = False  # see KICK_PERIOD
+        self.kicks = 0
 
     def table(self, width):
         return clp_table(self.report, self.p, self.lines, width)
@@ -532,6 +560,7 @@ class Boot:
         elif self.icount is not None:
             # The guest's clock counts its instructions (2^icount ns each)
             cmd += ['-icount', f'shift={self.icount}']
+            self.kick = p.cpus > 1 and needs_kick(qemu_version())
         append = 'panic=-1 oops=panic kunit.enable=' + ('1 ' if p.kunit else '0 ')
         if p.kunit and BASE['name'] != '6.12':
             # 7.x: the built-in suites run at boot only with kunit.autorun,
@@ -544,6 +573,18 @@ class Boot:
             cmd += f.backend_args(self.rundir)
             cmd += ['-device', f.zpci_args(), '-device', f.device_args()]
         return cmd
+
+    def kick_vcpus(self, stop):
+        """End the running vCPU's turn every KICK_PERIOD s until @stop."""
+        while not stop.wait(KICK_PERIOD):
+            try:
+                r = self.qmp.cmd('device_add', driver='zpci-run-vcpu-kick')
+            except (OSError, RuntimeError):
+                return  # QEMU is gone
+            if 'error' not in r:  # a device after all: no kicks then
+                log(f'    vCPU kick: device_add succeeded: {r}')
+                return
+            self.kicks += 1
 
     def guest_request(self, line):
         """Carry out a hot-plug request the guest printed."""
@@ -594,6 +635,9 @@ class Boot:
         cmd = self.qemu_cmd(initrd, qmp_path)
         with open(os.path.join(self.rundir, 'qemu-cmdline'), 'w') as f:
             f.write(f'# {qemu_version()}, base {base_version()}\n' + ' '.join(cmd) + '\n')
+            if self.kick:
+                f.write(f'# the runner kicks the running vCPU every {KICK_PERIOD} s '
+                        '(zpci_run.py, KICK_PERIOD)\n')
         log(f'==> boot {nth}{p.name} ({self.kname}): {len(p.functions)} functions, '
             f'{p.memory} MiB, {p.cpus} cpus, tests: {" ".join(p.tests) or "-"}')
         start = time.time()
@@ -629,6 +673,8 @@ class Boot:
                     log(f'    {p.name}: {time.time() - start:.0f}s of {p.timeout}s, '
                         f'{now[0]}', status=True)
         threading.Thread(target=tick, daemon=True).start()
+        if self.kick and self.qmp.sock:
+            threading.Thread(target=self.kick_vcpus, args=(stop,), daemon=True).start()
         for raw in proc.stdout:
             line = TS.sub('', raw.decode('utf-8', 'replace').rstrip('\r\n'))
             consolelog.write(raw.decode('utf-8', 'replace'))
@@ -645,6 +691,8 @@ class Boot:
                 self.report.append(line[len('zpci-report: '):])
         proc.wait()
         stop.set()
+        if self.kick:
+            log(f'    {self.kicks} vCPU kicks (KICK_PERIOD {KICK_PERIOD} s)')
         log('', status=True)
         timer.cancel()
         consolelog.close()

@@ -38,7 +38,11 @@
 # (default 4: under TCG the guests run with QEMU -icount shift=4, their
 # clock advancing 16 ns per instruction they execute, so that a time
 # measures the guest's own work, not the load of the host; "off": host
-# time); BENCH_PROFILES
+# time; with the 2 vCPUs of the profiles and QEMU 7.2, the QEMU of base
+# 6.12, zpci_run.py ends the running vCPU's turn every 0.2 s: QEMU before
+# 8.1 can starve one vCPU of an -icount guest for good, and the guest hung
+# so at 2-thread DMA points, stock and ours alike; the kick does not move
+# the guest clock, both kernels get it, the report says so); BENCH_PROFILES
 # (names without "bench-", e.g. "clp1 1g"; default every profile);
 # BENCH_FRAGS; JOBS; BENCH_NICE
 # (default 10: builds and guests run niced, the machine is shared);

@@ -508,19 +508,22 @@ def boots_of(runs):
     command line the -icount shift, if any.  Boots that differ in any of
     them cannot be compared: the report stops.
     """
-    seen = set()
+    seen, kicks = set(), set()
     for f in glob.glob(os.path.join(runs, 'rep*', 'bench-*', 'qemu-cmdline')):
         with open(f) as fh:
             text = fh.read()
         m = re.match(r'# (.*), base (\S+)\n', text)
         s = re.search(r' -icount shift=(\d+)', text)
+        k = re.search(r'^# the runner kicks the running vCPU every (\S+) s', text, re.M)
+        if k:
+            kicks.add(k.group(1))
         seen.add((m.group(1) if m else 'unknown', m.group(2) if m else 'unknown',
                   int(s.group(1)) if s else None))
     if len(seen) > 1:
         sys.exit(f'bench_report: the boots of {runs} ran on different QEMUs, bases or '
                  f'clocks: {sorted(seen, key=str)}')
     qemu, base, shift = seen.pop() if seen else ('unknown', 'unknown', None)
-    return {'qemu': qemu, 'base': base, 'icount': shift}
+    return {'qemu': qemu, 'base': base, 'icount': shift, 'kick': ', '.join(sorted(kicks))}
 
 
 def clock(shift, short=False):
@@ -548,6 +551,13 @@ def header(args, info, reps):
         f'{info["patches"]}series) |',
         f'| QEMU | {info["qemu"]}, s390-ccw-virtio, {info["accel"]} |',
         f'| guest clock | {clock(info["icount"])} |',
+    ] + ([
+        f'| vCPU kick | every {info["kick"]} s the runner ended the running vCPU\'s turn '
+        '(zpci_run.py, KICK_PERIOD): QEMU before 8.1 can starve one vCPU of an -icount '
+        'guest for good, and the guest hangs (it did at 2-thread DMA points).  The kick '
+        'does not move the guest clock and is the same for both kernels; it changes only '
+        'the order of the vCPUs\' turns |',
+    ] if info.get('kick') else []) + [
         f'| date | {info["now"].strftime("%Y-%m-%d %H:%M UTC")} |',
         f'| configuration | {args.frags} (allnoconfig + fragments, the same for both'
         f'{"; ours also " + args.zpci_frags if args.zpci_frags else ""}) '
