@@ -18,14 +18,17 @@
 #                 checked with git am and built at every commit (SERIES_BUILD=0: not built)
 #
 # BASE=6.12 (default) or BASE=7.2 selects the base kernel and its QEMU for
-# every target (tools/testing/zpci/base.sh): BASE=7.2 make series mails the
-# series for mainline, the default the 6.12 LTS backport.
+# every target (tools/testing/zpci/base.sh) but plain make test, which
+# tests both: BASE=7.2 make series mails the series for mainline, the
+# default the 6.12 LTS backport.
 
 ZPCI      := tools/testing/zpci
-# BASE_GIVEN: "undefined" when neither the command line nor the environment
-# names a base: then make test tests both.
-BASE_GIVEN := $(origin BASE)
-BASE      ?= 6.12
+# BASE_GIVEN: empty when neither the command line nor the environment
+# names a base (an empty BASE names none): then make test tests both.
+BASE_GIVEN := $(strip $(BASE))
+ifeq ($(BASE_GIVEN),)
+override BASE := 6.12
+endif
 export BASE
 # BTAG: "" for 6.12, "72" for 7.2 (build/kbuild/zpci72-test); the paths of base.sh.
 BASEVARS  := $(shell BASE='$(BASE)' bash -c '. $(ZPCI)/base.sh && echo "x$$BASE_TAG $$BASE_VERFILE $$ZPCI_TREE $$RESULTS_DIR"')
@@ -76,7 +79,7 @@ run: initramfs
 shell:
 	@$(MAKE) --no-print-directory run SHELL_MODE=1
 
-ifeq ($(BASE_GIVEN),undefined)
+ifeq ($(BASE_GIVEN),)
 test:
 	@VARIANT=$(VARIANT) bash $(ZPCI)/test-both.sh
 else
