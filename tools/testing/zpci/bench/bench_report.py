@@ -505,8 +505,8 @@ def boots_of(runs):
     """What the boots ran on, from their qemu-cmdline (zpci_run.py writes it).
 
     Its first line names the QEMU version and the base kernel version; its
-    command line the -icount shift, if any.  Boots that differ in any of
-    them cannot be compared: the report stops.
+    command line the -icount shift, if any; a comment line the vCPU kick.
+    Boots that differ in any of them cannot be compared: the report stops.
     """
     seen, kicks = set(), set()
     for f in glob.glob(os.path.join(runs, 'rep*', 'bench-*', 'qemu-cmdline')):
@@ -518,11 +518,11 @@ def boots_of(runs):
         if k:
             kicks.add(k.group(1))
         seen.add((m.group(1) if m else 'unknown', m.group(2) if m else 'unknown',
-                  int(s.group(1)) if s else None))
+                  int(s.group(1)) if s else None, bool(k)))
     if len(seen) > 1:
         sys.exit(f'bench_report: the boots of {runs} ran on different QEMUs, bases or '
-                 f'clocks: {sorted(seen, key=str)}')
-    qemu, base, shift = seen.pop() if seen else ('unknown', 'unknown', None)
+                 f'clocks or vCPU kicks: {sorted(seen, key=str)}')
+    qemu, base, shift, _ = seen.pop() if seen else ('unknown', 'unknown', None, False)
     return {'qemu': qemu, 'base': base, 'icount': shift, 'kick': ', '.join(sorted(kicks))}
 
 
@@ -555,8 +555,10 @@ def header(args, info, reps):
         f'| vCPU kick | every {info["kick"]} s the runner ended the running vCPU\'s turn '
         '(zpci_run.py, KICK_PERIOD): QEMU before 8.1 can starve one vCPU of an -icount '
         'guest for good, and the guest hangs (it did at 2-thread DMA points).  The kick '
-        'does not move the guest clock and is the same for both kernels; it changes only '
-        'the order of the vCPUs\' turns |',
+        'does not move the guest clock and is the same for both kernels; it changes the '
+        'order of the vCPUs\' turns, and so, at 2-thread points, how their work '
+        'interleaves: a starved vCPU spins until the next kick, 0.2 s of host time, '
+        'so 2-thread times carry some of the host\'s load |',
     ] if info.get('kick') else []) + [
         f'| date | {info["now"].strftime("%Y-%m-%d %H:%M UTC")} |',
         f'| configuration | {args.frags} (allnoconfig + fragments, the same for both'
