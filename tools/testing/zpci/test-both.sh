@@ -33,14 +33,22 @@ fail_unless_failed() {
 	echo "FAIL $3 exit status $2" | tee -a "$1"
 }
 
-# stop6: the background run, if it still runs, with its guests
-stop6() {
-	[ -n "$pid612" ] && kill -- -"$pid612" 2>/dev/null
-	pid612=
+# Each run is a simple command in a process group of its own (set -m,
+# stdin /dev/null), waited for with wait, which a trapped signal ends at
+# once: stop_runs then stops both runs with their guests.  A build stops
+# at a signal when make does.
+stop_runs() {
+	local pid
+
+	for pid in $pid612 $pid72; do
+		kill -- -"$pid" 2>/dev/null
+	done
+	pid612='' pid72=''
 }
-pid612=
-trap stop6 EXIT
-trap 'stop6; exit 130' INT TERM
+pid612='' pid72=''
+trap stop_runs EXIT
+trap 'stop_runs; exit 130' INT
+trap 'stop_runs; exit 143' TERM
 
 # Both kernels first, each with every CPU; then the two runs side by side.
 ok612=0 ok72=0
@@ -51,17 +59,23 @@ make --no-print-directory initramfs BASE=7.2 VARIANT="$V" && ok72=1
 
 if [ $ok612 = 1 ]; then
 	echo "== 6.12: every check and the core boots, in the background (build/results/run-tests.log)"
-	# set -m: its own process group, which the trap stops with it
 	set -m
 	BASE=6.12 bash $ZPCI/run-tests.sh "build/kbuild/zpci-$V/arch/s390/boot/bzImage" core \
-		> build/results/run-tests.log 2>&1 &
+		< /dev/null > build/results/run-tests.log 2>&1 &
 	pid612=$!
 	set +m
 fi
 if [ $ok72 = 1 ]; then
 	echo "== 7.2: every check and the full set"
-	BASE=7.2 bash $ZPCI/run-tests.sh "build/kbuild/zpci72-$V/arch/s390/boot/bzImage"
-	fail_unless_failed "$S72" $? "7.2/run-tests run-tests.sh:"
+	set -m
+	BASE=7.2 bash $ZPCI/run-tests.sh "build/kbuild/zpci72-$V/arch/s390/boot/bzImage" \
+		< /dev/null &
+	pid72=$!
+	set +m
+	wait "$pid72"
+	rc=$?
+	pid72=
+	fail_unless_failed "$S72" "$rc" "7.2/run-tests run-tests.sh:"
 fi
 
 if [ -n "$pid612" ]; then

@@ -658,6 +658,7 @@ class Boot:
             killed.set()
             proc.kill()
         timer = threading.Timer(p.timeout, kill)
+        timer.daemon = True  # an interrupted runner exits without waiting for it
         timer.start()
         consolelog = open(os.path.join(self.rundir, 'console.log'), 'w')
         consolelog.write(f'# zpci-clp profile {p.name} kernel {self.kname} '

@@ -518,11 +518,11 @@ def boots_of(runs):
         if k:
             kicks.add(k.group(1))
         seen.add((m.group(1) if m else 'unknown', m.group(2) if m else 'unknown',
-                  int(s.group(1)) if s else None, bool(k)))
+                  int(s.group(1)) if s else None, k.group(1) if k else None))
     if len(seen) > 1:
         sys.exit(f'bench_report: the boots of {runs} ran on different QEMUs, bases or '
                  f'clocks or vCPU kicks: {sorted(seen, key=str)}')
-    qemu, base, shift, _ = seen.pop() if seen else ('unknown', 'unknown', None, False)
+    qemu, base, shift, _ = seen.pop() if seen else ('unknown', 'unknown', None, None)
     return {'qemu': qemu, 'base': base, 'icount': shift, 'kick': ', '.join(sorted(kicks))}
 
 
@@ -557,7 +557,8 @@ def header(args, info, reps):
         'guest for good, and the guest hangs (it did at 2-thread DMA points).  The kick '
         'does not move the guest clock and is the same for both kernels; it changes the '
         'order of the vCPUs\' turns, and so, at 2-thread points, how their work '
-        'interleaves: a starved vCPU spins until the next kick, 0.2 s of host time, '
+        f'interleaves: a starved vCPU spins until the next kick, {info["kick"]} s of host '
+        'time, '
         'so 2-thread times carry some of the host\'s load |',
     ] if info.get('kick') else []) + [
         f'| date | {info["now"].strftime("%Y-%m-%d %H:%M UTC")} |',
