@@ -6,9 +6,9 @@
 # gets every check and the full set of profiles/test-set, 6.12 (the LTS
 # backport) every check and its "core" line.  Both kernels build first,
 # each with every CPU (a build beside a boot slows the boot's wall-clock
-# waits); then 6.12's tests run in the background (output in
-# build/results/run-tests.log, printed at the end) while 7.2's run in the
-# foreground: two guests, each mostly on one CPU.  Each base keeps its
+# waits); then the two runs go side by side, two guests, each mostly on
+# one CPU: 6.12's output in build/results/run-tests.log, printed at the
+# end, 7.2's on the terminal as it comes.  Each base keeps its
 # results directory and summary.txt.  A base whose build or run-tests.sh
 # fails without a FAIL line of its own gets one, so that the totals of
 # both, the last line ("N passed, N failed"), count every failure.  Exit
