@@ -564,11 +564,8 @@ static void s390_iommu_wrong_type_test(struct kunit *test)
 	unsigned long *rtep, *step;
 	size_t mapped;
 
-	s390_domain = s390_domain_alloc(ZPCI_TABLE_TYPE_RTX, 0,
-					zpci_caps_dt_limit(ZPCI_IOTA_RTTO));
-	KUNIT_ASSERT_NOT_NULL(test, s390_domain);
+	s390_domain = s390_iommu_test_frame_domain(test);
 	domain = &s390_domain->domain;
-	domain->pgsize_bitmap = ZPCI_CAPS_PGSIZE_PAGE | ZPCI_CAPS_PGSIZE_FRAME;
 	KUNIT_ASSERT_EQ(test, s390_iommu_map_pages(domain, iova, pa, SZ_4K, 1, IOMMU_READ,
 						   GFP_KERNEL, &mapped), 0);
 
