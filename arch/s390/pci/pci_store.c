@@ -72,7 +72,10 @@ static bool zpci_bar_holds_mio(const struct zpci_bar_struct *bar, u64 addr)
 	return (wt && addr - wt < len) || (wb && addr - wb < len);
 }
 
-/* The maxstbl of a configured MIO function one of whose BARs holds @addr. */
+/*
+ * The maxstbl a copy may use (zpci_store_maxstbl()) of a configured MIO
+ * function one of whose BARs holds @addr.
+ */
 static bool zpci_function_mio_maxstbl(const struct zpci_dev *zdev, u64 addr,
 				      unsigned int *maxstbl)
 {
@@ -83,7 +86,7 @@ static bool zpci_function_mio_maxstbl(const struct zpci_dev *zdev, u64 addr,
 		return false;
 	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
 		if (zpci_bar_holds_mio(&zdev->bars[i], addr)) {
-			*maxstbl = READ_ONCE(zdev->maxstbl);
+			*maxstbl = zpci_store_maxstbl(READ_ONCE(zdev->maxstbl));
 			return true;
 		}
 	}
@@ -97,9 +100,10 @@ static bool zpci_function_mio_maxstbl(const struct zpci_dev *zdev, u64 addr,
  *
  * A function in standby no longer owns the MIO ranges it last reported.
  *
- * Return: the maxstbl in effect of the configured function that a BAR's
- * MIO range holding @mio_addr belongs to; ZPCI_MAX_READ_SIZE (single
- * stores, always allowed) when no function's does.
+ * Return: zpci_store_maxstbl() of the maxstbl in effect of the configured
+ * function that a BAR's MIO range holding @mio_addr belongs to;
+ * ZPCI_MAX_READ_SIZE (single stores, always allowed) when no function's
+ * does.
  */
 VISIBLE_IF_KUNIT unsigned int zpci_mio_maxstbl(struct list_head *fns,
 					       u64 mio_addr)
@@ -160,52 +164,120 @@ static u64 zpci_iomem_mio_addr(const volatile void __iomem *addr)
 	return PFN_PHYS(page_to_pfn(page)) + offset_in_page(va);
 }
 
-/* The function behind an iomap cookie; NULL for MIO addresses. */
-static struct zpci_dev *zpci_iomem_zdev(const volatile void __iomem *addr)
+/* The iomap entry of an iomap cookie; NULL for MIO addresses. */
+static struct zpci_iomap_entry *
+zpci_iomem_entry(const volatile void __iomem *addr)
 {
 	if (static_branch_unlikely(&have_mio))
 		return NULL;
-	return READ_ONCE(zpci_iomap_start[ZPCI_IDX(addr)].zdev);
+	return &zpci_iomap_start[ZPCI_IDX(addr)];
+}
+
+/* The function of an iomap entry; NULL for none (or no entry: MIO). */
+static struct zpci_dev *zpci_entry_zdev(struct zpci_iomap_entry *entry)
+{
+	return entry ? READ_ONCE(entry->zdev) : NULL;
+}
+
+/* The function behind an iomap cookie; NULL for MIO addresses. */
+static struct zpci_dev *zpci_iomem_zdev(const volatile void __iomem *addr)
+{
+	return zpci_entry_zdev(zpci_iomem_entry(addr));
 }
 
 /**
  * zpci_iomem_maxstbl() - maximum store-block length for a BAR address
+ * @zdev: the function of @addr's iomap entry; NULL and unused with MIO
  * @addr: iomap cookie, or with MIO an ioremap()ed address, of BAR space
  *
- * Return: the maxstbl in effect of the function that @addr belongs to;
- * ZPCI_MAX_READ_SIZE (single stores) if none is found.
+ * Return: zpci_store_maxstbl() of the maxstbl in effect of the function
+ * that @addr belongs to; ZPCI_MAX_READ_SIZE (single stores) if none is
+ * found.
  */
-static unsigned int zpci_iomem_maxstbl(const volatile void __iomem *addr)
+static unsigned int zpci_iomem_maxstbl(const struct zpci_dev *zdev,
+				       const volatile void __iomem *addr)
 {
-	struct zpci_dev *zdev;
-
 	if (static_branch_unlikely(&have_mio))
 		return zpci_store_mio_maxstbl(zpci_iomem_mio_addr(addr));
-	zdev = zpci_iomem_zdev(addr);
-	return zdev ? READ_ONCE(zdev->maxstbl) : ZPCI_MAX_READ_SIZE;
+	return zdev ? zpci_store_maxstbl(READ_ONCE(zdev->maxstbl)) :
+		      ZPCI_MAX_READ_SIZE;
 }
 
-static void zpci_count_store(struct zpci_dev *zdev, u64 pci, unsigned long size)
+/* Add the current run to the function's counters, then empty the run. */
+static void zpci_tally_run(struct zpci_store_tally *t)
 {
-	struct zpci_store_stats *st;
+	struct zpci_store_stats *st = t->st;
+	unsigned long size = t->run_size;
 	s64 largest;
 
-	if (!zdev)
+	if (!t->run_stores)
 		return;
-	st = &zdev->store_stats;
-	atomic64_add(size, &st->bytes_stored);
-	atomic64_inc(&st->by_size[order_base_2(size)]);
+	atomic64_add(t->run_stores, &st->by_size[order_base_2(size)]);
+	atomic64_add(t->run_stores * size, &st->bytes_stored);
 	if (size <= ZPCI_MAX_READ_SIZE) {
-		atomic64_inc(&st->single_stores);
-		return;
+		atomic64_add(t->run_stores, &st->single_stores);
+	} else {
+		atomic64_add(t->run_stores, &st->block_stores);
+		largest = atomic64_read(&st->largest_block);
+		while (size > largest &&
+		       !atomic64_try_cmpxchg(&st->largest_block, &largest, size))
+			;
 	}
-	atomic64_inc(&st->block_stores);
-	if ((pci & ZPCI_BOUNDARY_MASK) + size > ZPCI_BOUNDARY_SIZE)
-		atomic64_inc(&st->blocks_crossing);
-	largest = atomic64_read(&st->largest_block);
-	while (size > largest &&
-	       !atomic64_try_cmpxchg(&st->largest_block, &largest, size))
-		;
+	t->run_stores = 0;
+}
+
+/**
+ * zpci_tally_store() - count one store of a copy
+ * @t: the copy's tally, its @st set
+ * @pci: PCI address of the store
+ * @size: its length
+ */
+VISIBLE_IF_KUNIT void zpci_tally_store(struct zpci_store_tally *t, u64 pci,
+				       unsigned long size)
+{
+	if (size != t->run_size) {
+		zpci_tally_run(t);
+		t->run_size = size;
+	}
+	t->run_stores++;
+	/* aligned to their length, single stores never cross */
+	if (size > ZPCI_MAX_READ_SIZE &&
+	    (pci & ZPCI_BOUNDARY_MASK) + size > ZPCI_BOUNDARY_SIZE)
+		t->crossing++;
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_tally_store);
+
+/**
+ * zpci_tally_end() - add what a copy's tally holds to the counters
+ * @t: the copy's tally, its @st set
+ */
+VISIBLE_IF_KUNIT void zpci_tally_end(struct zpci_store_tally *t)
+{
+	zpci_tally_run(t);
+	if (t->crossing)
+		atomic64_add(t->crossing, &t->st->blocks_crossing);
+	t->crossing = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_tally_end);
+
+/*
+ * A PCI STORE BLOCK of @len bytes from @src to @dst, @entry the iomap entry
+ * of @dst (NULL with MIO): zpci_write_block() with the entry looked up
+ * once per copy.  The request has the fields zpci_write_block_fh() in
+ * pci_insn.c puts in it: keep the two the same.  The function handle is
+ * read for each store, with READ_ONCE() as zpci_store_fh() reads it: a
+ * recovery may change it.
+ */
+static int zpci_copy_write_block(struct zpci_iomap_entry *entry,
+				 volatile void __iomem *dst, const void *src,
+				 unsigned long len)
+{
+	u64 req;
+
+	if (!entry)
+		return zpci_write_block(dst, src, len);
+	req = ZPCI_CREATE_REQ(READ_ONCE(entry->fh), entry->bar, len);
+	return __zpci_store_block(src, req, ZPCI_OFFSET(dst));
 }
 
 /**
@@ -214,15 +286,20 @@ static void zpci_count_store(struct zpci_dev *zdev, u64 pci, unsigned long size)
  * @src: source in memory
  * @n: bytes to copy
  *
+ * The stores that completed are added to the function's counters in runs,
+ * the last when the copy ends; a failing store is not counted.
+ *
  * Return: 0 on success, a negative error code from the first failing store.
  */
 int zpci_memcpy_toio(volatile void __iomem *dst, const void *src,
 		     unsigned long n)
 {
-	struct zpci_dev *zdev = zpci_iomem_zdev(dst);
-	unsigned int maxstbl = zpci_iomem_maxstbl(dst);
+	struct zpci_iomap_entry *entry = zpci_iomem_entry(dst);
+	struct zpci_dev *zdev = zpci_entry_zdev(entry);
+	unsigned int maxstbl = zpci_iomem_maxstbl(zdev, dst);
+	struct zpci_store_tally t = { .st = zdev ? &zdev->store_stats : NULL };
 	unsigned long size;
-	int rc;
+	int rc = 0;
 
 	if (!src)
 		return -EINVAL;
@@ -230,17 +307,20 @@ int zpci_memcpy_toio(volatile void __iomem *dst, const void *src,
 	while (n > 0) {
 		size = zpci_store_len((u64 __force)dst, (u64)src, n, maxstbl);
 		if (size > ZPCI_MAX_READ_SIZE)
-			rc = zpci_write_block(dst, src, size);
+			rc = zpci_copy_write_block(entry, dst, src, size);
 		else
 			rc = zpci_write_single(dst, src, size);
 		if (rc)
-			return rc;
-		zpci_count_store(zdev, (u64 __force)dst, size);
+			break;
+		if (t.st)
+			zpci_tally_store(&t, (u64 __force)dst, size);
 		src += size;
 		dst += size;
 		n -= size;
 	}
-	return 0;
+	if (t.st)
+		zpci_tally_end(&t);
+	return rc;
 }
 EXPORT_SYMBOL(zpci_memcpy_toio);
 
@@ -250,29 +330,33 @@ EXPORT_SYMBOL(zpci_memcpy_toio);
  * @src: iomap cookie or MIO address of the source
  * @n: bytes to copy
  *
+ * The loads that completed are added to the function's counters when the
+ * copy ends; a failing load is not counted.
+ *
  * Return: 0 on success, a negative error code from the first failing load.
  */
 int zpci_memcpy_fromio(void *dst, const volatile void __iomem *src,
 		       unsigned long n)
 {
 	struct zpci_dev *zdev = zpci_iomem_zdev(src);
-	unsigned long size;
-	int rc;
+	unsigned long size, left = n, loads = 0;
+	int rc = 0;
 
-	while (n > 0) {
-		size = zpci_load_len((u64 __force)src, n);
+	while (left > 0) {
+		size = zpci_load_len((u64 __force)src, left);
 		rc = zpci_read_single(dst, src, size);
 		if (rc)
-			return rc;
-		if (zdev) {
-			atomic64_inc(&zdev->store_stats.loads);
-			atomic64_add(size, &zdev->store_stats.bytes_loaded);
-		}
+			break;
+		loads++;
 		src += size;
 		dst += size;
-		n -= size;
+		left -= size;
 	}
-	return 0;
+	if (zdev && loads) {
+		atomic64_add(loads, &zdev->store_stats.loads);
+		atomic64_add(n - left, &zdev->store_stats.bytes_loaded);
+	}
+	return rc;
 }
 EXPORT_SYMBOL(zpci_memcpy_fromio);
 

@@ -48,11 +48,24 @@ static inline unsigned long zpci_single_len(u64 pci, unsigned long len)
 }
 
 /**
+ * zpci_store_maxstbl() - longest store block a copy may use
+ * @maxstbl: maximum store-block length in effect for the target function
+ *
+ * Return: @maxstbl if zpci_store_block_usable() accepts it, else
+ * ZPCI_MAX_READ_SIZE: single stores only.
+ */
+static inline unsigned int zpci_store_maxstbl(unsigned int maxstbl)
+{
+	return zpci_store_block_usable(maxstbl) ? maxstbl : ZPCI_MAX_READ_SIZE;
+}
+
+/**
  * zpci_store_len() - length of the next PCI store of a copy to BAR space
  * @pci: PCI address (offset in the BAR) of the store
  * @mem: address of the source data in memory
  * @len: bytes left to copy, greater than 0
- * @maxstbl: maximum store-block length in effect for the target function
+ * @maxstbl: zpci_store_maxstbl() of the function's maxstbl, which a copy
+ *	finds once, not for every store
  *
  * Return: the length of the next store.  Greater than 8 means a PCI STORE
  * BLOCK of that length, which then is a multiple of 8, at most @maxstbl,
@@ -64,9 +77,8 @@ static inline unsigned long zpci_store_len(u64 pci, u64 mem, unsigned long len,
 {
 	unsigned long size, room;
 
-	if (len > ZPCI_MAX_READ_SIZE && zpci_store_block_usable(maxstbl) &&
-	    IS_ALIGNED(pci, ZPCI_MAX_READ_SIZE) &&
-	    IS_ALIGNED(mem, ZPCI_MAX_READ_SIZE)) {
+	if (len > ZPCI_MAX_READ_SIZE && maxstbl > ZPCI_MAX_READ_SIZE &&
+	    IS_ALIGNED(pci | mem, ZPCI_MAX_READ_SIZE)) {
 		room = ZPCI_BOUNDARY_SIZE - (pci & ZPCI_BOUNDARY_MASK);
 		size = ALIGN_DOWN(min3(len, (unsigned long)maxstbl, room),
 				  ZPCI_MAX_READ_SIZE);
@@ -103,6 +115,9 @@ static inline unsigned long zpci_load_len(u64 pci, unsigned long len)
  * @by_size: stores by size class: index i counts lengths up to 2^i bytes
  *
  * Only copies through the function's iomap cookies (not MIO) are counted.
+ * A copy adds its stores in runs of equal ones (struct zpci_store_tally),
+ * each when it ends, the last when the copy ends: a reader during a copy
+ * sees part of it, the counters not updated together.
  */
 struct zpci_store_stats {
 	atomic64_t loads;
@@ -113,6 +128,23 @@ struct zpci_store_stats {
 	atomic64_t largest_block;
 	atomic64_t blocks_crossing;
 	atomic64_t by_size[ZPCI_STORE_CLASSES];
+};
+
+/**
+ * struct zpci_store_tally - the stores of one copy, in runs of equal stores
+ * @st: the function's counters; NULL: the copy is not counted
+ * @run_size: bytes per store of the current run
+ * @run_stores: stores in the current run, not yet in @st
+ * @crossing: store blocks that crossed a 4 KiB boundary, not yet in @st
+ *
+ * A store costs a comparison and an increment; a run, the atomic updates
+ * of @st when it ends.  The blocks of an aligned copy make one run.
+ */
+struct zpci_store_tally {
+	struct zpci_store_stats *st;
+	unsigned long run_size;
+	unsigned long run_stores;
+	unsigned long crossing;
 };
 
 struct zpci_dev;
@@ -132,6 +164,8 @@ void zpci_store_debugfs_init_device(struct zpci_dev *zdev, struct dentry *dir);
 void zpci_mio_add_function(struct list_head *fns, struct zpci_dev *zdev);
 void zpci_mio_del_function(struct zpci_dev *zdev);
 unsigned int zpci_mio_maxstbl(struct list_head *fns, u64 mio_addr);
+void zpci_tally_store(struct zpci_store_tally *t, u64 pci, unsigned long size);
+void zpci_tally_end(struct zpci_store_tally *t);
 #endif
 
 #if IS_ENABLED(CONFIG_ZPCI_BAR_COPY_TEST)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for the splitting of zPCI BAR copies into PCI loads and
- * stores (asm/pci_store.h).  Every store of every split copy is checked
- * against every rule, over lengths 1..8192 at PCI offsets around 4 KiB
- * boundaries, for valid and invalid maximum store-block lengths.
+ * stores (asm/pci_store.h) and for the counting of the stores.  Every
+ * store of every split copy is checked against every rule, over lengths
+ * 1..8192 at PCI offsets around 4 KiB boundaries, for valid and invalid
+ * maximum store-block lengths.
  */
 #include <kunit/test.h>
 #include <linux/array_size.h>
@@ -76,7 +77,7 @@ static unsigned long check_copy(struct kunit *test, struct split_stats *st,
 	u64 pci = pci0, mem = mem0;
 
 	while (left) {
-		size = zpci_store_len(pci, mem, left, maxstbl);
+		size = zpci_store_len(pci, mem, left, zpci_store_maxstbl(maxstbl));
 		n++;
 		if (!size || size > left) {
 			report(test, st, "length 0 or beyond the copy", maxstbl,
@@ -181,8 +182,80 @@ static void store_split_boundary_example(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zpci_store_len(0x2fe0, 0x10004, 64, 128), 8);
 	KUNIT_EXPECT_EQ(test, zpci_store_len(0x2fe4, 0x10000, 64, 128), 4);
 	/* Invalid maxstbl: single 8-byte stores. */
-	KUNIT_EXPECT_EQ(test, zpci_store_len(0x0, 0x10000, 64, 0), 8);
-	KUNIT_EXPECT_EQ(test, zpci_store_len(0x0, 0x10000, 64, 8192), 8);
+	KUNIT_EXPECT_EQ(test, zpci_store_len(0x0, 0x10000, 64, zpci_store_maxstbl(0)), 8);
+	KUNIT_EXPECT_EQ(test, zpci_store_len(0x0, 0x10000, 64, zpci_store_maxstbl(8192)), 8);
+}
+
+/* The longest block a copy may use: maxstbl if usable, else 8. */
+static void store_maxstbl_usable(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(0), 8);
+	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(8), 8);
+	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(16), 16);
+	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(100), 8);
+	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(128), 128);
+	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(4096), 4096);
+	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(4104), 8);
+	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(8192), 8);
+}
+
+static long long read64(atomic64_t *v)
+{
+	return atomic64_read(v);
+}
+
+/*
+ * A copy's stores reach the counters in runs of equal stores: a run when
+ * it ends, the last when the copy ends.
+ */
+static void store_tally_runs(struct kunit *test)
+{
+	struct zpci_store_stats st = {};
+	struct zpci_store_tally t = { .st = &st };
+
+	zpci_tally_store(&t, 0x0, 128);
+	zpci_tally_store(&t, 0x80, 128);
+	zpci_tally_store(&t, 0x100, 128);
+	/* the run goes on: nothing counted yet */
+	KUNIT_EXPECT_EQ(test, read64(&st.block_stores), 0);
+	KUNIT_EXPECT_EQ(test, read64(&st.bytes_stored), 0);
+	zpci_tally_store(&t, 0x180, 104);
+	KUNIT_EXPECT_EQ(test, read64(&st.block_stores), 3);
+	KUNIT_EXPECT_EQ(test, read64(&st.bytes_stored), 384);
+	zpci_tally_store(&t, 0x1e8, 8);
+	zpci_tally_store(&t, 0x1f0, 4);
+	zpci_tally_store(&t, 0x1f4, 2);
+	zpci_tally_store(&t, 0x1f6, 1);
+	/* a block across 4 KiB, which the rules never make, is counted */
+	zpci_tally_store(&t, 0xff8, 16);
+	zpci_tally_store(&t, 0x1008, 128);
+	/* a single store never crosses */
+	zpci_tally_store(&t, 0x1fff, 1);
+	KUNIT_EXPECT_EQ(test, read64(&st.blocks_crossing), 0);
+	zpci_tally_end(&t);
+
+	KUNIT_EXPECT_EQ(test, read64(&st.block_stores), 6);
+	KUNIT_EXPECT_EQ(test, read64(&st.single_stores), 5);
+	KUNIT_EXPECT_EQ(test, read64(&st.bytes_stored), 4 * 128 + 104 + 15 + 16 + 1);
+	KUNIT_EXPECT_EQ(test, read64(&st.largest_block), 128);
+	KUNIT_EXPECT_EQ(test, read64(&st.blocks_crossing), 1);
+	/* classes up to 2^i bytes: 104 and 128 in 7, 16 in 4 */
+	KUNIT_EXPECT_EQ(test, read64(&st.by_size[7]), 5);
+	KUNIT_EXPECT_EQ(test, read64(&st.by_size[4]), 1);
+	KUNIT_EXPECT_EQ(test, read64(&st.by_size[3]), 1);
+	KUNIT_EXPECT_EQ(test, read64(&st.by_size[2]), 1);
+	KUNIT_EXPECT_EQ(test, read64(&st.by_size[1]), 1);
+	KUNIT_EXPECT_EQ(test, read64(&st.by_size[0]), 2);
+	KUNIT_EXPECT_EQ(test, read64(&st.by_size[12]), 0);
+
+	/* a second copy adds to the counters; its largest block is kept */
+	t = (struct zpci_store_tally){ .st = &st };
+	zpci_tally_store(&t, 0x0, 4096);
+	zpci_tally_end(&t);
+	KUNIT_EXPECT_EQ(test, read64(&st.block_stores), 7);
+	KUNIT_EXPECT_EQ(test, read64(&st.largest_block), 4096);
+	KUNIT_EXPECT_EQ(test, read64(&st.by_size[12]), 1);
+	KUNIT_EXPECT_EQ(test, read64(&st.blocks_crossing), 1);
 }
 
 /* MIO addresses of two functions, BAR 16 KiB each, B right after A. */
@@ -238,6 +311,11 @@ static void store_mio_maxstbl(struct kunit *test)
 	zpci_mio_add_function(&fns, a);
 	zpci_mio_add_function(&fns, b);
 
+	/* a maxstbl no block may use means single stores */
+	b->maxstbl = 100;
+	expect_bar_maxstbl(test, &fns, MIO_B_WT, MIO_B_WB, ZPCI_MAX_READ_SIZE);
+	b->maxstbl = 128;
+
 	expect_bar_maxstbl(test, &fns, MIO_A_WT, MIO_A_WB, 8);
 	expect_bar_maxstbl(test, &fns, MIO_B_WT, MIO_B_WB, 128);
 	KUNIT_EXPECT_EQ(test, zpci_mio_maxstbl(&fns, MIO_B_WT + BAR_LEN),
@@ -258,6 +336,8 @@ static struct kunit_case pci_store_cases[] = {
 	KUNIT_CASE_PARAM(store_split_rules, split_gen_params),
 	KUNIT_CASE(load_split_rules),
 	KUNIT_CASE(store_split_boundary_example),
+	KUNIT_CASE(store_maxstbl_usable),
+	KUNIT_CASE(store_tally_runs),
 	KUNIT_CASE(store_mio_maxstbl),
 	{}
 };
