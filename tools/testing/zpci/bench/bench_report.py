@@ -508,22 +508,20 @@ def boots_of(runs):
     command line the -icount shift, if any; a comment line the vCPU kick.
     Boots that differ in any of them cannot be compared: the report stops.
     """
-    seen, kicks = set(), set()
+    seen = set()
     for f in glob.glob(os.path.join(runs, 'rep*', 'bench-*', 'qemu-cmdline')):
         with open(f) as fh:
             text = fh.read()
         m = re.match(r'# (.*), base (\S+)\n', text)
         s = re.search(r' -icount shift=(\d+)', text)
         k = re.search(r'^# the runner kicks the running vCPU every (\S+) s', text, re.M)
-        if k:
-            kicks.add(k.group(1))
         seen.add((m.group(1) if m else 'unknown', m.group(2) if m else 'unknown',
                   int(s.group(1)) if s else None, k.group(1) if k else None))
     if len(seen) > 1:
         sys.exit(f'bench_report: the boots of {runs} ran on different QEMUs, bases or '
                  f'clocks or vCPU kicks: {sorted(seen, key=str)}')
-    qemu, base, shift, _ = seen.pop() if seen else ('unknown', 'unknown', None, None)
-    return {'qemu': qemu, 'base': base, 'icount': shift, 'kick': ', '.join(sorted(kicks))}
+    qemu, base, shift, kick = seen.pop() if seen else ('unknown', 'unknown', None, None)
+    return {'qemu': qemu, 'base': base, 'icount': shift, 'kick': kick or ''}
 
 
 def clock(shift, short=False):
