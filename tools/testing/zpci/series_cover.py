@@ -134,8 +134,9 @@ absent or impossible:
   bridge is released when a zPCI bus goes away; a function whose
   bring-up failed returns to standby;
 - the IOMMU domain gets the function's aperture, a DMA mask that ends
-  below the aperture is refused, and dma-iommu flushes its queue before
-  failing an IOVA allocation;
+  below the aperture is refused; dma-iommu flushes its queue before
+  failing an IOVA allocation and no longer initialises all 32768 entries
+  of a function's flush queue at bring-up;
 - VFIO reports the values in effect in the zPCI capabilities;
 - CLP response framing is checked; a test-only CLP response override
   and fault injection (modelled on CIO_INJECT), KUnit suites, the
