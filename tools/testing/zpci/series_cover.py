@@ -133,10 +133,14 @@ absent or impossible:
 - MSI setup respects noi and frees exactly what it allocated; the host
   bridge is released when a zPCI bus goes away; a function whose
   bring-up failed returns to standby;
-- the IOMMU domain gets the function's aperture, a DMA mask that ends
-  below the aperture is refused; dma-iommu flushes its queue before
-  failing an IOVA allocation and no longer initialises all 32768 entries
-  of a function's flush queue at bring-up;
+- the IOMMU domain gets the function's aperture, and a DMA mask that
+  ends below the aperture is refused;
+- two dma-iommu changes, independent of s390 and of the rest: the flush
+  queue is flushed before an IOVA allocation fails, and a flush-queue
+  entry is initialised when it is filled, not every entry when the
+  queue is set up (32768 entries for a function that needs refresh).
+  Function bring-up gets faster through the second alone; the series
+  itself adds about 20,000 guest instructions a function;
 - VFIO reports the values in effect in the zPCI capabilities;
 - CLP response framing is checked; a test-only CLP response override
   and fault injection (modelled on CIO_INJECT), KUnit suites, the
