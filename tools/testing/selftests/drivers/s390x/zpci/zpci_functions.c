@@ -12,8 +12,8 @@
  * only).  Reads sysfs only.
  *
  * ZPCI_FUNCTIONS="fid:uid:pfgid:vendor:device ..." (all hex) declares the
- * functions instead: each must be present with its declared attributes,
- * and no other.
+ * functions instead: each must be present with its declared attributes
+ * and values in effect that obey the rules, and no other.
  */
 #include <dirent.h>
 #include <stdbool.h>
@@ -69,54 +69,6 @@ static int list_zpci_functions(char (*bdfs)[64], int max)
 			snprintf(bdfs[n++], sizeof(bdfs[0]), "%.63s", de->d_name);
 	closedir(dir);
 	return n;
-}
-
-static void check_decl(const struct zpci_decl *d)
-{
-	unsigned long long uid, pfgid, vendor, device;
-	char bdf[256];
-
-	if (zpci_find_by_fid(d->fid, bdf, sizeof(bdf))) {
-		ksft_test_result_fail("fid 0x%llx: no such function\n", d->fid);
-		return;
-	}
-	if (zpci_read_ulong(bdf, "uid", &uid) ||
-	    zpci_read_ulong(bdf, "pfgid", &pfgid) ||
-	    zpci_read_ulong(bdf, "vendor", &vendor) ||
-	    zpci_read_ulong(bdf, "device", &device)) {
-		ksft_test_result_fail("fid 0x%llx (%s): unreadable attributes\n",
-				      d->fid, bdf);
-		return;
-	}
-	if (uid != d->uid || pfgid != d->pfgid || vendor != d->vendor ||
-	    device != d->device) {
-		ksft_print_msg("fid 0x%llx (%s): found uid 0x%llx pfgid 0x%llx %04llx:%04llx\n",
-			       d->fid, bdf, uid, pfgid, vendor, device);
-		ksft_print_msg("fid 0x%llx: declared uid 0x%llx pfgid 0x%llx %04llx:%04llx\n",
-			       d->fid, d->uid, d->pfgid, d->vendor, d->device);
-		ksft_test_result_fail("fid 0x%llx: attributes differ\n", d->fid);
-		return;
-	}
-	ksft_test_result_pass("fid 0x%llx (%s): uid 0x%llx pfgid 0x%llx %04llx:%04llx\n",
-			      d->fid, bdf, uid, pfgid, vendor, device);
-}
-
-static int check_declarations(const char *spec)
-{
-	static struct zpci_decl decls[MAX_FUNCS];
-	static char bdfs[MAX_FUNCS][64];
-	int n, i, present;
-
-	n = parse_decls(spec, decls, MAX_FUNCS);
-	if (n < 0)
-		ksft_exit_fail_msg("ZPCI_FUNCTIONS malformed: \"%s\"\n", spec);
-	ksft_set_plan(n + 1);
-	for (i = 0; i < n; i++)
-		check_decl(&decls[i]);
-	present = list_zpci_functions(bdfs, MAX_FUNCS);
-	ksft_test_result(present == n, "%d zPCI functions present, %d declared\n",
-			 present, n);
-	ksft_finished();
 }
 
 /* One broken rule of function @bdf: say which, count it. */
@@ -252,6 +204,57 @@ static void check_ids(char (*bdfs)[64], const unsigned long long *fids,
 	}
 	ksft_test_result(!bad, "%d zPCI functions: fids unique, uids %s\n", n,
 			 unique ? "unique and the PCI domains" : "not checked");
+}
+
+/* A declared function: present, its declared ids, its values in effect. */
+static void check_decl(const struct zpci_decl *d)
+{
+	unsigned long long uid, pfgid, vendor, device;
+	char bdf[256];
+	int bad = 0;
+
+	if (zpci_find_by_fid(d->fid, bdf, sizeof(bdf))) {
+		ksft_test_result_fail("fid 0x%llx: no such function\n", d->fid);
+		return;
+	}
+	if (zpci_read_ulong(bdf, "uid", &uid) ||
+	    zpci_read_ulong(bdf, "pfgid", &pfgid) ||
+	    zpci_read_ulong(bdf, "vendor", &vendor) ||
+	    zpci_read_ulong(bdf, "device", &device)) {
+		ksft_test_result_fail("fid 0x%llx (%s): unreadable attributes\n",
+				      d->fid, bdf);
+		return;
+	}
+	if (uid != d->uid || pfgid != d->pfgid || vendor != d->vendor ||
+	    device != d->device) {
+		ksft_print_msg("fid 0x%llx (%s): found uid 0x%llx pfgid 0x%llx %04llx:%04llx\n",
+			       d->fid, bdf, uid, pfgid, vendor, device);
+		ksft_print_msg("fid 0x%llx: declared uid 0x%llx pfgid 0x%llx %04llx:%04llx\n",
+			       d->fid, d->uid, d->pfgid, d->vendor, d->device);
+		ksft_test_result_fail("fid 0x%llx: attributes differ\n", d->fid);
+		return;
+	}
+	check_clp(bdf, &bad);
+	ksft_test_result(!bad, "fid 0x%llx (%s): uid 0x%llx pfgid 0x%llx %04llx:%04llx\n",
+			 d->fid, bdf, uid, pfgid, vendor, device);
+}
+
+static int check_declarations(const char *spec)
+{
+	static struct zpci_decl decls[MAX_FUNCS];
+	static char bdfs[MAX_FUNCS][64];
+	int n, i, present;
+
+	n = parse_decls(spec, decls, MAX_FUNCS);
+	if (n < 0)
+		ksft_exit_fail_msg("ZPCI_FUNCTIONS malformed: \"%s\"\n", spec);
+	ksft_set_plan(n + 1);
+	for (i = 0; i < n; i++)
+		check_decl(&decls[i]);
+	present = list_zpci_functions(bdfs, MAX_FUNCS);
+	ksft_test_result(present == n, "%d zPCI functions present, %d declared\n",
+			 present, n);
+	ksft_finished();
 }
 
 static int check_found(void)
