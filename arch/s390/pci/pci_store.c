@@ -9,7 +9,6 @@
 #define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
 
 #include <kunit/visibility.h>
-#include <linux/debugfs.h>
 #include <linux/export.h>
 #include <linux/mm.h>
 #include <linux/pci.h>
@@ -360,34 +359,45 @@ int zpci_memcpy_fromio(void *dst, const volatile void __iomem *src,
 }
 EXPORT_SYMBOL(zpci_memcpy_fromio);
 
-static int zpci_store_stats_show(struct seq_file *m, void *v)
-{
-	struct zpci_dev *zdev = m->private;
-	struct zpci_store_stats *st = &zdev->store_stats;
-	int i;
+#define ZPCI_STORE_STAT(_name, _member) \
+	{ _name, offsetof(struct zpci_store_stats, _member) }
 
-	seq_printf(m, "maxstbl %u\n", READ_ONCE(zdev->maxstbl));
-	seq_printf(m, "loads %lld\n", atomic64_read(&st->loads));
-	seq_printf(m, "bytes_loaded %lld\n", atomic64_read(&st->bytes_loaded));
-	seq_printf(m, "single_stores %lld\n", atomic64_read(&st->single_stores));
-	seq_printf(m, "block_stores %lld\n", atomic64_read(&st->block_stores));
-	seq_printf(m, "bytes_stored %lld\n", atomic64_read(&st->bytes_stored));
-	seq_printf(m, "largest_block %lld\n", atomic64_read(&st->largest_block));
-	seq_printf(m, "blocks_crossing_4k %lld\n",
-		   atomic64_read(&st->blocks_crossing));
-	for (i = 0; i < ZPCI_STORE_CLASSES; i++)
-		seq_printf(m, "stores_upto_%lu %lld\n", 1UL << i,
-			   atomic64_read(&st->by_size[i]));
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(zpci_store_stats);
+/* The counters before the size classes, as the statistics file names them */
+static const struct {
+	const char *name;
+	size_t offset;
+} zpci_store_stat_fields[] = {
+	ZPCI_STORE_STAT("Copy loads", loads),
+	ZPCI_STORE_STAT("Copy single stores", single_stores),
+	ZPCI_STORE_STAT("Copy store blocks", block_stores),
+	ZPCI_STORE_STAT("Copy bytes loaded", bytes_loaded),
+	ZPCI_STORE_STAT("Copy bytes stored", bytes_stored),
+	ZPCI_STORE_STAT("Copy largest store block", largest_block),
+	ZPCI_STORE_STAT("Copy blocks across 4K", blocks_crossing),
+};
 
 /**
- * zpci_store_debugfs_init_device() - create the per-function "stores" file
+ * zpci_store_stats_show() - show a function's copy counters
+ * @m: seq_file of the function's debugfs "statistics" file
  * @zdev: the function
- * @dir: its debugfs directory
+ *
+ * One "<name>:<TAB><value>" line a counter, the name right-aligned in 26
+ * columns as the file's software counters are, the size classes named
+ * "Copy stores up to <2^i>".
  */
-void zpci_store_debugfs_init_device(struct zpci_dev *zdev, struct dentry *dir)
+void zpci_store_stats_show(struct seq_file *m, struct zpci_dev *zdev)
 {
-	debugfs_create_file("stores", 0444, dir, zdev, &zpci_store_stats_fops);
+	struct zpci_store_stats *st = &zdev->store_stats;
+	char name[32];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(zpci_store_stat_fields); i++)
+		seq_printf(m, "%26s:\t%lld\n", zpci_store_stat_fields[i].name,
+			   atomic64_read((atomic64_t *)((char *)st +
+					 zpci_store_stat_fields[i].offset)));
+	for (i = 0; i < ZPCI_STORE_CLASSES; i++) {
+		snprintf(name, sizeof(name), "Copy stores up to %lu", 1UL << i);
+		seq_printf(m, "%26s:\t%lld\n", name,
+			   atomic64_read(&st->by_size[i]));
+	}
 }

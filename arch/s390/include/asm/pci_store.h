@@ -150,6 +150,7 @@ struct zpci_store_tally {
 struct zpci_dev;
 struct dentry;
 struct list_head;
+struct seq_file;
 
 int zpci_memcpy_toio(volatile void __iomem *dst, const void *src,
 		     unsigned long n);
@@ -158,7 +159,7 @@ int zpci_memcpy_fromio(void *dst, const volatile void __iomem *src,
 unsigned int zpci_store_mio_maxstbl(u64 mio_addr);
 void zpci_store_add_function(struct zpci_dev *zdev);
 void zpci_store_del_function(struct zpci_dev *zdev);
-void zpci_store_debugfs_init_device(struct zpci_dev *zdev, struct dentry *dir);
+void zpci_store_stats_show(struct seq_file *m, struct zpci_dev *zdev);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 void zpci_mio_add_function(struct list_head *fns, struct zpci_dev *zdev);

@@ -9,7 +9,9 @@
  * values in effect in clp/ obey the rules of
  * Documentation/arch/s390/zpci-clp.rst; and the function uses no more
  * MSI vectors than noi allows (a kernel without clp/ gets the id checks
- * only).  Reads sysfs only.
+ * only); an enabled function lists its copy counters in its debugfs
+ * statistics file, no store block across 4 KiB.  Reads sysfs and debugfs
+ * only.
  *
  * ZPCI_FUNCTIONS="fid:uid:pfgid:vendor:device ..." (all hex) declares the
  * functions instead: each must be present with its declared attributes
@@ -20,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 
 #include "../../../kselftest.h"
 #include "zpci_sysfs.h"
@@ -28,6 +32,9 @@
 #define PAGE_4K 4096ULL
 #define MAX_STBL 4096
 #define MAX_NOI 2048
+#define DEBUGFS_PCI "/sys/kernel/debug/pci"
+/* "Copy ..." lines of a statistics file: 7 counters, 13 size classes */
+#define COPY_COUNTERS 20
 
 struct zpci_decl {
 	unsigned long long fid, uid, pfgid, vendor, device;
@@ -105,7 +112,60 @@ static unsigned long long count_entries(const char *dir)
 	return n;
 }
 
-/* The values in effect of @bdf (clp/) against the documented rules. */
+/*
+ * The copy counters at the end of @bdf's debugfs statistics file, there
+ * while the function is enabled: all of them, and no store block across
+ * 4 KiB.
+ */
+static void check_copy_counters(const char *bdf, int *bad)
+{
+	unsigned long long enabled = 0;
+	char path[512], line[256], *p;
+	long long across_4k = -1;
+	int copies = 0, tries;
+	struct statfs fs;
+	FILE *f = NULL;
+
+	if (statfs(DEBUGFS_PCI, &fs) || fs.f_type != DEBUGFS_MAGIC) {
+		ksft_print_msg("%s: no debugfs at " DEBUGFS_PCI ": copy counters not checked\n",
+			       bdf);
+		return;
+	}
+	snprintf(path, sizeof(path), DEBUGFS_PCI "/%s/statistics", bdf);
+	/* A driver binding now counts the function enabled before the file is there */
+	for (tries = 0; !f && tries < 2; tries++) {
+		if (tries)
+			usleep(200000);
+		f = fopen(path, "r");
+		if (!f && errno != ENOENT) {
+			ksft_print_msg("%s: %s: %s: copy counters not checked\n",
+				       bdf, path, strerror(errno));
+			return;
+		}
+	}
+	if (!f) {
+		RULE(!zpci_read_ulong(bdf, "enable", &enabled) && !enabled, bad,
+		     "enabled (or enable unreadable), but no %s", path);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line + strspn(line, " "), "Copy ", 5))
+			copies++;
+		p = strstr(line, "Copy blocks across 4K:");
+		if (p)
+			across_4k = strtoll(p + strlen("Copy blocks across 4K:"), NULL, 10);
+	}
+	fclose(f);
+	RULE(copies == COPY_COUNTERS, bad, "%s: %d copy counters, not %d", path,
+	     copies, COPY_COUNTERS);
+	RULE(!across_4k, bad, "%s: %lld store blocks across 4 KiB (-1: no such line)",
+	     path, across_4k);
+}
+
+/*
+ * The values in effect of @bdf (clp/) against the documented rules; in a
+ * kernel with clp/, its copy counters too.
+ */
 static void check_clp(const char *bdf, int *bad)
 {
 	unsigned long long start, end, mask, dtsm, frame, noi, dnoi, msia;
@@ -155,6 +215,7 @@ static void check_clp(const char *bdf, int *bad)
 	RULE(vecs <= (allowed ? noi : 0), bad,
 	     "%llu MSI vectors in use, noi %llu, msi_allowed %llu", vecs, noi,
 	     allowed);
+	check_copy_counters(bdf, bad);
 }
 
 /* One function: readable ids, then its values in effect. */
