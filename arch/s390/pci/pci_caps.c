@@ -133,131 +133,6 @@ u64 zpci_caps_dt_limit(unsigned int dt)
 EXPORT_SYMBOL_IF_KUNIT(zpci_caps_dt_limit);
 
 /**
- * caps_dtsm_in_effect() - the designation types the guest may build
- * @dtsm: dtsm as reported
- *
- * Return: the reported region-table types (region-third, -second,
- * -first), or region-third alone when none of them is reported.
- */
-static u64 caps_dtsm_in_effect(u64 dtsm)
-{
-	return (dtsm & ZPCI_CAPS_BUILT_DTSM) ?: ZPCI_CAPS_GUEST_DTSM;
-}
-
-/**
- * caps_largest_dt() - the designation type of largest capacity in a mask
- * @dtsm: a non-empty mask of ZPCI_CAPS_DTSM_BIT() bits
- *
- * Return: the designation type (the lowest bit set is the largest type).
- */
-static unsigned int caps_largest_dt(u64 dtsm)
-{
-	return 7 - __ffs(dtsm);
-}
-
-/**
- * zpci_caps_table_dt() - the translation-table type for an aperture
- * @dtsm: dtsm in effect (zdev->dtsm)
- * @end: last DMA address the tables must translate
- *
- * The smallest type in effect whose tables reach @end, so that a table
- * walk has no more levels than the aperture needs; the largest type in
- * effect if none reaches it (the aperture in effect never goes beyond it).
- *
- * Return: the designation type (1 region-third, 2 region-second,
- * 3 region-first).
- */
-unsigned int zpci_caps_table_dt(u8 dtsm, u64 end)
-{
-	unsigned int dt;
-
-	dtsm = caps_dtsm_in_effect(dtsm);
-	for (dt = ZPCI_IOTA_RTTO; dt <= ZPCI_IOTA_RFTO; dt++)
-		if ((dtsm & ZPCI_CAPS_DTSM_BIT(dt)) && end <= zpci_caps_dt_limit(dt))
-			return dt;
-	return caps_largest_dt(dtsm);
-}
-EXPORT_SYMBOL_IF_KUNIT(zpci_caps_table_dt);
-
-/**
- * zpci_caps_refuse_dt() - the hypervisor refused a table type
- * @zdev: the function, with its values in effect
- * @dt: the designation type refused, not region-third
- *
- * Takes @dt out of zdev->dtsm (region-third remains when nothing else
- * does) and keeps the aperture inside the largest type left: zdev->end_dma
- * is cut to its capacity, and a dma_mask derived from the aperture is
- * derived again.  Every value changed becomes a fallback in the report.
- *
- * Return: true if the function still has a DMA aperture, false if
- * zdev->start_dma lies beyond what the remaining types translate.
- */
-bool zpci_caps_refuse_dt(struct zpci_dev *zdev, unsigned int dt)
-{
-	u8 *source = zdev->caps_report.source;
-	u64 limit;
-
-	if (dt == ZPCI_CAPS_GUEST_DT || !(zdev->dtsm & ZPCI_CAPS_DTSM_BIT(dt)))
-		return zdev->start_dma <= zdev->end_dma;
-	zdev->dtsm = caps_dtsm_in_effect(zdev->dtsm & ~ZPCI_CAPS_DTSM_BIT(dt));
-	source[ZPCI_CAPS_DTSM] = ZPCI_CAPS_SRC_FALLBACK;
-
-	limit = zpci_caps_dt_limit(caps_largest_dt(zdev->dtsm));
-	if (zdev->end_dma > limit) {
-		zdev->end_dma = limit;
-		source[ZPCI_CAPS_EDMA] = ZPCI_CAPS_SRC_FALLBACK;
-		if (source[ZPCI_CAPS_DASM] == ZPCI_CAPS_SRC_FALLBACK)
-			zdev->dma_mask = GENMASK_ULL(fls64(limit) - 1, 0);
-	}
-	return zdev->start_dma <= zdev->end_dma;
-}
-EXPORT_SYMBOL_IF_KUNIT(zpci_caps_refuse_dt);
-
-/**
- * zpci_caps_limit_edma() - a kernel limit cuts the aperture in effect
- * @zdev: the function, with its values in effect
- * @end: the last address the limit allows
- *
- * Cuts zdev->end_dma to @end if that is lower.  The source of edma in the
- * report becomes ZPCI_CAPS_SRC_LIMIT if the value was taken as reported;
- * a fallback (the reported value was impossible) or an override keeps its
- * source, which says more about the value.
- */
-void zpci_caps_limit_edma(struct zpci_dev *zdev, u64 end)
-{
-	u8 *source = &zdev->caps_report.source[ZPCI_CAPS_EDMA];
-
-	if (end >= zdev->end_dma)
-		return;
-	zdev->end_dma = end;
-	if (*source == ZPCI_CAPS_SRC_CLP)
-		*source = ZPCI_CAPS_SRC_LIMIT;
-}
-EXPORT_SYMBOL_IF_KUNIT(zpci_caps_limit_edma);
-
-/**
- * zpci_msi_vecs_allowed() - MSI vectors a function may be given
- * @noi: noi in effect, 0 when MSI was refused
- * @dnoi: dnoi in effect
- * @directed: whether the machine delivers interrupts directed
- * @nvec: vectors the driver asks for
- *
- * Each vector of a function takes one of its interrupts, and with
- * directed delivery one of its directed interrupts too.
- *
- * Return: @nvec capped by @noi and, when @directed, by @dnoi; 0 when the
- * function may have no vector.
- */
-unsigned int zpci_msi_vecs_allowed(unsigned int noi, unsigned int dnoi,
-				   bool directed, unsigned int nvec)
-{
-	if (directed)
-		noi = min(noi, dnoi);
-	return min(nvec, noi);
-}
-EXPORT_SYMBOL_IF_KUNIT(zpci_msi_vecs_allowed);
-
-/**
  * zpci_caps_bus_speed() - PCI bus speed implied by the version in effect
  * @caps: decoded capabilities
  *
@@ -328,7 +203,7 @@ static void caps_decode_dma(const struct clp_rsp_query_pci *fn,
 			    const struct clp_rsp_query_pci_grp *grp,
 			    struct zpci_caps *caps)
 {
-	u64 limit = zpci_caps_dt_limit(caps_largest_dt(caps_dtsm_in_effect(grp->dtsm)));
+	u64 limit = zpci_caps_dt_limit(zpci_caps_largest_dt(zpci_caps_dtsm_in_effect(grp->dtsm)));
 	u64 sdma = fn->sdma, edma = fn->edma, dasm = grp->dasm;
 	bool start_fb = false, end_fb = false, mask_fb = false;
 	bool empty = false;
@@ -444,7 +319,7 @@ static void caps_decode_group_misc(const struct clp_rsp_query_pci_grp *grp,
 	u64 dtsm = grp->dtsm;
 
 	/* in effect: the designation types offered that the guest builds */
-	caps_set(caps, ZPCI_CAPS_DTSM, dtsm, caps_dtsm_in_effect(dtsm),
+	caps_set(caps, ZPCI_CAPS_DTSM, dtsm, zpci_caps_dtsm_in_effect(dtsm),
 		 caps_src(!(dtsm & ZPCI_CAPS_BUILT_DTSM)));
 
 	caps_accept(caps, ZPCI_CAPS_FRAME, grp->frame);
@@ -859,49 +734,3 @@ int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
 }
 EXPORT_SYMBOL_IF_KUNIT(zpci_caps_seen_summary);
 
-/**
- * zpci_caps_list_entries() - number of entries in a list-PCI response
- * @rsp: the response
- * @avail: response length the request made available
- *
- * A response whose entry size is not that of &struct clp_fh_list_entry,
- * whose length is shorter than its fixed part or longer than @avail, or
- * whose entries do not fill its length exactly, cannot be walked safely.
- *
- * Return: the number of entries, or -EIO for an impossible response.
- */
-int zpci_caps_list_entries(const struct clp_rsp_list_pci *rsp, u16 avail)
-{
-	u16 len = rsp->hdr.len;
-
-	if (rsp->entry_size != sizeof(struct clp_fh_list_entry))
-		return -EIO;
-	if (len < LIST_PCI_HDR_LEN || len > avail)
-		return -EIO;
-	if ((len - LIST_PCI_HDR_LEN) % rsp->entry_size)
-		return -EIO;
-	return (len - LIST_PCI_HDR_LEN) / rsp->entry_size;
-}
-EXPORT_SYMBOL_IF_KUNIT(zpci_caps_list_entries);
-
-/**
- * zpci_caps_rsp_trim() - clear what a query response did not report
- * @hdr: header of the response, followed by the rest of it
- * @size: size of the response structure Linux reads
- *
- * A query response shorter than @size leaves the fields past its length
- * unreported: they are cleared, so that each is decoded as absent and
- * takes its documented fallback.  A response shorter than its header or
- * longer than @size (the space the request offered) is impossible.
- *
- * Return: 0 for a complete response, the number of bytes cleared for a
- * short one, -EIO for an impossible one.
- */
-int zpci_caps_rsp_trim(struct clp_rsp_hdr *hdr, size_t size)
-{
-	if (hdr->len < sizeof(*hdr) || hdr->len > size)
-		return -EIO;
-	memset((u8 *)hdr + hdr->len, 0, size - hdr->len);
-	return size - hdr->len;
-}
-EXPORT_SYMBOL_IF_KUNIT(zpci_caps_rsp_trim);

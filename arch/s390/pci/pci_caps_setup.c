@@ -6,8 +6,7 @@
  * A group is queried once per pfgid; the raw response is cached for the
  * life of the system and shared by every function of the group, including
  * functions that are hot-plugged later. Only a complete response is
- * cached: a short one (fields past its length cleared, see
- * zpci_caps_rsp_trim()) serves the function that got it, and the next
+ * cached: a short one serves the function that got it, and the next
  * function of the group asks again. Entries are never freed: there are
  * at most 256 of them, each the size of one query-group response.
  *
@@ -240,34 +239,6 @@ static void zpci_caps_report_fallbacks(struct zpci_dev *zdev,
 		       zdev->fid, caps->val[ZPCI_CAPS_SDMA].reported,
 		       caps->val[ZPCI_CAPS_EDMA].reported,
 		       caps->val[ZPCI_CAPS_DASM].reported);
-}
-
-/**
- * zpci_caps_check_len() - check the length of a query response
- * @what: the response, for messages ("fid 61: query function")
- * @hdr: its header, followed by the rest of it
- * @size: size of the response structure Linux reads
- *
- * Fields past a short response's length are cleared and so decoded as not
- * reported (one warning); a response longer than the space the request
- * offered, or shorter than its header, is refused (one error).
- *
- * Return: 0 when the response can be decoded, -EIO otherwise.
- */
-int zpci_caps_check_len(const char *what, struct clp_rsp_hdr *hdr, size_t size)
-{
-	u16 len = hdr->len;
-	int rc;
-
-	rc = zpci_caps_rsp_trim(hdr, size);
-	zpci_dbg(3, "rsp len:%u of %zu, rc:%d\n", len, size, rc);
-	if (rc < 0)
-		pr_err("%s: refused: response length %u, at most %zu possible\n",
-		       what, len, size);
-	else if (rc)
-		pr_warn("%s: response length %u of %zu: fields past it taken as not reported\n",
-			what, len, size);
-	return rc < 0 ? -EIO : 0;
 }
 
 /**

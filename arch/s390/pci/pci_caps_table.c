@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The translation-table type a hypervisor takes for a zPCI function.
+ * Translation-table types of a zPCI function: the type its DMA aperture
+ * needs among those in effect, a type taken out of effect and a kernel
+ * limit on the aperture (both recorded in the capability report), and the
+ * type the hypervisor takes.
  *
  * The capability layer offers region-second and region-first tables when
  * the function group reports them in dtsm and the DMA aperture reaches
@@ -26,6 +29,7 @@
 #include <linux/kernel.h>
 #include <linux/pci.h>
 #include <linux/sizes.h>
+#include <kunit/visibility.h>
 #include <asm/pci.h>
 #include <asm/pci_caps.h>
 #include <asm/pci_debug.h>
@@ -40,6 +44,86 @@ static const char * const caps_table_names[] = {
 	[ZPCI_IOTA_RSTO]	= "region-second",
 	[ZPCI_IOTA_RFTO]	= "region-first",
 };
+
+/**
+ * zpci_caps_table_dt() - the translation-table type for an aperture
+ * @dtsm: dtsm in effect (zdev->dtsm)
+ * @end: last DMA address the tables must translate
+ *
+ * The smallest type in effect whose tables reach @end, so that a table
+ * walk has no more levels than the aperture needs; the largest type in
+ * effect if none reaches it (the aperture in effect never goes beyond it).
+ *
+ * Return: the designation type (1 region-third, 2 region-second,
+ * 3 region-first).
+ */
+unsigned int zpci_caps_table_dt(u8 dtsm, u64 end)
+{
+	unsigned int dt;
+
+	dtsm = zpci_caps_dtsm_in_effect(dtsm);
+	for (dt = ZPCI_IOTA_RTTO; dt <= ZPCI_IOTA_RFTO; dt++)
+		if ((dtsm & ZPCI_CAPS_DTSM_BIT(dt)) && end <= zpci_caps_dt_limit(dt))
+			return dt;
+	return zpci_caps_largest_dt(dtsm);
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_table_dt);
+
+/**
+ * zpci_caps_refuse_dt() - the hypervisor refused a table type
+ * @zdev: the function, with its values in effect
+ * @dt: the designation type refused, not region-third
+ *
+ * Takes @dt out of zdev->dtsm (region-third remains when nothing else
+ * does) and keeps the aperture inside the largest type left: zdev->end_dma
+ * is cut to its capacity, and a dma_mask derived from the aperture is
+ * derived again.  Every value changed becomes a fallback in the report.
+ *
+ * Return: true if the function still has a DMA aperture, false if
+ * zdev->start_dma lies beyond what the remaining types translate.
+ */
+bool zpci_caps_refuse_dt(struct zpci_dev *zdev, unsigned int dt)
+{
+	u8 *source = zdev->caps_report.source;
+	u64 limit;
+
+	if (dt == ZPCI_CAPS_GUEST_DT || !(zdev->dtsm & ZPCI_CAPS_DTSM_BIT(dt)))
+		return zdev->start_dma <= zdev->end_dma;
+	zdev->dtsm = zpci_caps_dtsm_in_effect(zdev->dtsm & ~ZPCI_CAPS_DTSM_BIT(dt));
+	source[ZPCI_CAPS_DTSM] = ZPCI_CAPS_SRC_FALLBACK;
+
+	limit = zpci_caps_dt_limit(zpci_caps_largest_dt(zdev->dtsm));
+	if (zdev->end_dma > limit) {
+		zdev->end_dma = limit;
+		source[ZPCI_CAPS_EDMA] = ZPCI_CAPS_SRC_FALLBACK;
+		if (source[ZPCI_CAPS_DASM] == ZPCI_CAPS_SRC_FALLBACK)
+			zdev->dma_mask = GENMASK_ULL(fls64(limit) - 1, 0);
+	}
+	return zdev->start_dma <= zdev->end_dma;
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_refuse_dt);
+
+/**
+ * zpci_caps_limit_edma() - a kernel limit cuts the aperture in effect
+ * @zdev: the function, with its values in effect
+ * @end: the last address the limit allows
+ *
+ * Cuts zdev->end_dma to @end if that is lower.  The source of edma in the
+ * report becomes ZPCI_CAPS_SRC_LIMIT if the value was taken as reported;
+ * a fallback (the reported value was impossible) or an override keeps its
+ * source, which says more about the value.
+ */
+void zpci_caps_limit_edma(struct zpci_dev *zdev, u64 end)
+{
+	u8 *source = &zdev->caps_report.source[ZPCI_CAPS_EDMA];
+
+	if (end >= zdev->end_dma)
+		return;
+	zdev->end_dma = end;
+	if (*source == ZPCI_CAPS_SRC_CLP)
+		*source = ZPCI_CAPS_SRC_LIMIT;
+}
+EXPORT_SYMBOL_IF_KUNIT(zpci_caps_limit_edma);
 
 /**
  * caps_table_taken() - does the hypervisor register tables of a type?

@@ -9,6 +9,7 @@
 #define _ASM_S390_PCI_CAPS_H
 
 #include <linux/types.h>
+#include <linux/bitops.h>
 #include <linux/bits.h>
 #include <linux/sizes.h>
 #include <asm/pci_clp.h>
@@ -107,6 +108,29 @@ enum zpci_caps_field {
 /* Types the guest builds tables for: region-third, -second and -first */
 #define ZPCI_CAPS_BUILT_DTSM	(ZPCI_CAPS_DTSM_BIT(1) | ZPCI_CAPS_DTSM_BIT(2) | \
 				 ZPCI_CAPS_DTSM_BIT(3))
+
+/**
+ * zpci_caps_dtsm_in_effect() - the designation types the guest may build
+ * @dtsm: dtsm as reported
+ *
+ * Return: the reported region-table types (region-third, -second,
+ * -first), or region-third alone when none of them is reported.
+ */
+static inline u8 zpci_caps_dtsm_in_effect(u8 dtsm)
+{
+	return (dtsm & ZPCI_CAPS_BUILT_DTSM) ?: ZPCI_CAPS_GUEST_DTSM;
+}
+
+/**
+ * zpci_caps_largest_dt() - the designation type of largest capacity in a mask
+ * @dtsm: a non-empty mask of ZPCI_CAPS_DTSM_BIT() bits
+ *
+ * Return: the designation type (the lowest bit set is the largest type).
+ */
+static inline unsigned int zpci_caps_largest_dt(u8 dtsm)
+{
+	return 7 - __ffs(dtsm);
+}
 
 /* Vectors one function's adapter-interrupt vector can serve (MSI-X max) */
 #define ZPCI_CAPS_MSI_MAX	2048
@@ -232,12 +256,7 @@ void zpci_caps_apply(struct zpci_dev *zdev, const struct zpci_caps *caps,
 		     const struct clp_rsp_query_pci *fn);
 u64 zpci_caps_in_effect(const struct zpci_dev *zdev, enum zpci_caps_field field);
 int zpci_caps_bus_speed(const struct zpci_caps *caps);
-unsigned int zpci_msi_vecs_allowed(unsigned int noi, unsigned int dnoi,
-				   bool directed, unsigned int nvec);
 u64 zpci_caps_dt_limit(unsigned int dt);
-unsigned int zpci_caps_table_dt(u8 dtsm, u64 end);
-bool zpci_caps_refuse_dt(struct zpci_dev *zdev, unsigned int dt);
-void zpci_caps_limit_edma(struct zpci_dev *zdev, u64 end);
 bool zpci_caps_fallback_expected(enum zpci_caps_field field,
 				 const struct zpci_caps_value *v);
 int zpci_caps_fallback_str(char *buf, size_t size, enum zpci_caps_field field,
@@ -246,15 +265,15 @@ unsigned long zpci_caps_quiet(struct zpci_caps_seen *seen,
 			      const struct zpci_caps *caps);
 int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
 			   size_t size);
-int zpci_caps_list_entries(const struct clp_rsp_list_pci *rsp, u16 avail);
-int zpci_caps_rsp_trim(struct clp_rsp_hdr *hdr, size_t size);
 
 /* Glue: group cache, messages, zdev update (pci_caps_setup.c) */
 int zpci_caps_setup(struct zpci_dev *zdev, struct clp_rsp_query_pci *fn);
 int zpci_caps_check_uid(struct zpci_dev *zdev);
-int zpci_caps_check_len(const char *what, struct clp_rsp_hdr *hdr, size_t size);
 
-/* Table type the hypervisor takes (pci_caps_table.c) */
+/* Table types: choice, refusal, the hypervisor's answer (pci_caps_table.c) */
+unsigned int zpci_caps_table_dt(u8 dtsm, u64 end);
+bool zpci_caps_refuse_dt(struct zpci_dev *zdev, unsigned int dt);
+void zpci_caps_limit_edma(struct zpci_dev *zdev, u64 end);
 unsigned int zpci_caps_probe_table(struct zpci_dev *zdev);
 
 /* Group-cache counters, for debugfs pci/clp_groups (pci_caps_setup.c) */
