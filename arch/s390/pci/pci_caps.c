@@ -257,8 +257,8 @@ static void caps_decode_dma(const struct clp_rsp_query_pci *fn,
  * @caps: decoded capabilities
  *
  * Clamps the interrupt counts; sets ZPCI_CAPS_F_NO_MSI if noi or msia is 0.
- * dnoi 0 is kept: it refuses MSI only where interrupts are delivered
- * directed, which arch_setup_msi_irqs() knows.
+ * dnoi 0 is kept: it limits only this host's own MSI setup where
+ * interrupts are delivered directed, not a guest KVM interprets.
  */
 static void caps_decode_msi(const struct clp_rsp_query_pci_grp *grp,
 			    struct zpci_caps *caps)

@@ -25,7 +25,7 @@ struct dentry;
  * @ZPCI_CAPS_SRC_OVERRIDE: the raw response field was replaced by a
  *	test-only injection hook before decoding and then accepted
  * @ZPCI_CAPS_SRC_LIMIT: a kernel limit (s390_iommu_aperture=) keeps the
- *	value in effect below the validated one (zpci_caps_limit_edma())
+ *	value in effect below the validated one
  */
 enum zpci_caps_source {
 	ZPCI_CAPS_SRC_CLP,
