@@ -123,6 +123,8 @@ This series makes the guest respect every value the hypervisor reports,
 validate it, and fall back, visibly and documented, when a value is
 absent or impossible:
 
+- first, a fix on its own: the IOMMU driver's iova_to_phys() adds the
+  offset in the page;
 - a capability layer (pci_caps.c, pci_caps_setup.c) decodes and
   validates both responses once, caches group responses, keeps each
   value in effect in its zpci_dev field and records what was reported
