@@ -203,7 +203,8 @@ static void caps_decode_dma(const struct clp_rsp_query_pci *fn,
 			    const struct clp_rsp_query_pci_grp *grp,
 			    struct zpci_caps *caps)
 {
-	u64 limit = zpci_caps_dt_limit(zpci_caps_largest_dt(zpci_caps_dtsm_in_effect(grp->dtsm)));
+	u8 dtsm = zpci_caps_dtsm_in_effect(grp->dtsm);
+	u64 limit = zpci_caps_dt_limit(zpci_caps_largest_dt(dtsm));
 	u64 sdma = fn->sdma, edma = fn->edma, dasm = grp->dasm;
 	bool start_fb = false, end_fb = false, mask_fb = false;
 	bool empty = false;

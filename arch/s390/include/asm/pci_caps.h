@@ -111,10 +111,10 @@ enum zpci_caps_field {
 
 /**
  * zpci_caps_dtsm_in_effect() - the designation types the guest may build
- * @dtsm: dtsm as reported
+ * @dtsm: a dtsm mask: as reported, or as left after a refused type
  *
- * Return: the reported region-table types (region-third, -second,
- * -first), or region-third alone when none of them is reported.
+ * Return: the region-table types of @dtsm (region-third, -second,
+ * -first), or region-third alone when it has none of them.
  */
 static inline u8 zpci_caps_dtsm_in_effect(u8 dtsm)
 {
