@@ -4,7 +4,8 @@
 # run-tests.sh BZIMAGE [SET]: every check and test of zpci-clp on the base
 # BASE selects, one line per test, closing with "N passed, N failed" (skips
 # counted apart).  SET: the line of profiles/test-set that names the boots
-# (default "profiles", the full set; ZPCI_TEST_PROFILES overrides both).
+# (default "profiles", the full set; ZPCI_TEST_PROFILES overrides both,
+# ZPCI_PROFILE_QUEUE all three).
 # Exit status 1 on any failure.
 set -uo pipefail
 
@@ -37,13 +38,20 @@ if [ -f tools/testing/zpci/check.sh ]; then
 	bash tools/testing/zpci/check.sh "$RES"
 fi
 
-# 3. Guest boots, one per test profile.
-PROFILES=${ZPCI_TEST_PROFILES:-$(sed -n "s/^$SET *= *//p" tools/testing/zpci/profiles/test-set)}
-if [ -z "$PROFILES" ]; then
+# 3. Guest boots, one per test profile; with ZPCI_PROFILE_QUEUE (a file
+# of profile names, test-both.sh) taken one at a time from that file,
+# which another runner shares.
+if [ -n "${ZPCI_PROFILE_QUEUE:-}" ]; then
+	BOOTS="--queue $ZPCI_PROFILE_QUEUE"
+else
+	BOOTS=${ZPCI_TEST_PROFILES:-$(sed -n "s/^$SET *= *//p" tools/testing/zpci/profiles/test-set)}
+fi
+if [ -z "$BOOTS" ]; then
 	record FAIL boots "no line \"$SET = ...\" in tools/testing/zpci/profiles/test-set"
 else
+	# shellcheck disable=SC2086
 	python3 tools/testing/zpci/zpci_run.py --kernel "$BZIMAGE" --results "$RES" \
-		$PROFILES | grep --line-buffered -v '^\(PASS\|FAIL\|SKIP\) '
+		$BOOTS | grep --line-buffered -v '^\(PASS\|FAIL\|SKIP\) '
 	# it exits 1 when a test failed; any other way out without a FAIL
 	# line (a traceback) must not pass
 	rc=${PIPESTATUS[0]}

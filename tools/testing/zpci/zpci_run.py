@@ -16,6 +16,7 @@ Result lines go to stdout and, with --results, are appended to a file as
 
 import argparse
 import configparser
+import fcntl
 import gzip
 import hashlib
 import io
@@ -943,11 +944,42 @@ def qemu_version():
     return BASE['qemu_version']
 
 
+def queue_pop(path):
+    """Profile names taken one at a time from the head of the file at
+    path (whitespace-separated), under an exclusive lock: runners that
+    share the file boot each name once, and each takes the next as soon as
+    it is free (make test on both bases, test-both.sh)."""
+    while True:
+        with open(path, 'r+') as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            names = f.read().split()
+            if not names:
+                return
+            f.seek(0)
+            f.truncate()
+            f.write('\n'.join(names[1:]))
+        yield names[0]
+
+
+def profiles_of(name):
+    """The profiles NAME stands for: NAME.ini's (all its variants),
+    NAME.VARIANT one variant, a path ending in .ini that file's."""
+    base, _, only = name.partition('.')
+    if name.endswith('.ini'):
+        path, only = name, ''
+    else:
+        path = os.path.join(PROFILES, base + '.ini')
+    return load_profiles(path, only or None)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('profiles', nargs='+',
+    ap.add_argument('profiles', nargs='*',
                     help='profile names (NAME.VARIANT: one variant) or .ini paths')
+    ap.add_argument('--queue', metavar='FILE',
+                    help='take the profile names one at a time from FILE, which '
+                         'other runners may share, instead of the arguments')
     ap.add_argument('--kernel', required=True, help='bzImage to boot')
     ap.add_argument('--kernel-name', default='zpci', help='label for results')
     ap.add_argument('--base', default=os.environ.get('BASE') or '6.12', choices=('6.12', '7.2'),
@@ -974,15 +1006,14 @@ def main():
     if BASE['qemu_data'] and not os.access(BASE['qemu'], os.X_OK):
         sys.exit(f'{BASE["qemu"]} missing: BASE={args.base} make deps')
 
-    profiles = []
-    for name in args.profiles:
-        # NAME.VARIANT boots one variant of the profile NAME.
-        base, _, only = name.partition('.')
-        if name.endswith('.ini'):
-            path, only = name, ''
-        else:
-            path = os.path.join(PROFILES, base + '.ini')
-        profiles += load_profiles(path, only or None)
+    if bool(args.profiles) == bool(args.queue):
+        ap.error('name the profiles or a --queue (one of them)')
+    if args.queue:
+        profiles = (p for name in queue_pop(args.queue) for p in profiles_of(name))
+        count = 0
+    else:
+        profiles = [p for name in args.profiles for p in profiles_of(name)]
+        count = len(profiles)
     failed = 0
     for n, prof in enumerate(profiles, 1):
         if args.tests is not None:
@@ -991,7 +1022,14 @@ def main():
             prof.tests.insert(0, 'zpci_report')
         boot = Boot(prof, args.kernel, args.initrd, args.kernel_name, args.shell,
                     args.resdir, args.append, args.icount)
-        results = boot.run(f'{n} of {len(profiles)}: ' if len(profiles) > 1 else '')
+        try:
+            results = boot.run(f'{n} of {count}: ' if count > 1 else
+                               f'{n}: ' if args.queue else '')
+        except Exception as e:  # pylint: disable=broad-except
+            # With a queue no other runner boots this profile again: a
+            # fault of the runner must fail it, not drop it unseen.
+            results = [('FAIL', f'{prof.name}/{args.kernel_name}/runner',
+                        f'{type(e).__name__}: {e}')]
         for st, name, detail in results:
             log(f'{st} {name} {detail}'.rstrip())
             failed += st == 'FAIL'
