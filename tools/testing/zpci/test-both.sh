@@ -65,6 +65,10 @@ make --no-print-directory initramfs BASE=7.2 VARIANT="$V" && ok72=1
 BZ72=build/kbuild/zpci72-$V/arch/s390/boot/bzImage
 QUEUE=build/results-7.2/profile-queue
 echo "${ZPCI_TEST_PROFILES:-$(sed -n 's/^profiles *= *//p' $ZPCI/profiles/test-set)}" > "$QUEUE"
+# An empty queue would pass the 7.2 run with no boot at all (its FAIL
+# line is written after the runs: run-tests.sh empties the summary).
+queue_empty=0
+grep -q '[^[:space:]]' "$QUEUE" || queue_empty=1
 
 # second_runner: the 7.2 profiles the 7.2 run has not taken yet, one at a
 # time, after the 6.12 run; exit status that of the 6.12 run.
@@ -119,6 +123,9 @@ if [ -n "$pid612" ]; then
 		grep '^\(PASS\|FAIL\|SKIP\) ' build/results-7.2/second-runner.log
 	fi
 fi
+
+[ $queue_empty = 0 ] ||
+	echo "FAIL 7.2/boots no profile to boot: no \"profiles = ...\" line in $ZPCI/profiles/test-set" | tee -a "$S72"
 
 count() { # STATUS: the lines of both summaries with that status
 	cat "$S612" "$S72" 2>/dev/null | grep -c "^$1 "
