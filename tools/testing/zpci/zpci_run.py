@@ -1034,9 +1034,15 @@ def main():
             log(f'{st} {name} {detail}'.rstrip())
             failed += st == 'FAIL'
         if args.results:
-            with open(args.results, 'a') as f:
-                for st, name, detail in results:
-                    f.write(f'{st} {name} {detail}'.rstrip() + '\n')
+            # One write to an O_APPEND file: a second runner appending to
+            # the same summary (--queue) cannot split a line.
+            text = ''.join(f'{st} {name} {detail}'.rstrip() + '\n'
+                           for st, name, detail in results)
+            fd = os.open(args.results, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, text.encode())
+            finally:
+                os.close(fd)
         if args.report and boot.report:
             log('')
             if args.report == 'full':
