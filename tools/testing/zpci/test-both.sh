@@ -73,16 +73,14 @@ grep -q '[^[:space:]]' "$QUEUE" || queue_empty=1
 # second_runner: the 7.2 profiles the 7.2 run has not taken yet, one at a
 # time, after the 6.12 run; exit status that of the 6.12 run.
 second_runner() {
-	local rc612 rc
+	local rc612
 
 	BASE=6.12 bash $ZPCI/run-tests.sh "build/kbuild/zpci-$V/arch/s390/boot/bzImage" core
 	rc612=$?
 	if [ $ok72 = 1 ]; then
 		BASE=7.2 python3 $ZPCI/zpci_run.py --kernel "$BZ72" --results "$S72" \
 			--queue "$QUEUE" > build/results-7.2/second-runner.log 2>&1
-		rc=$?
-		[ "$rc" = 0 ] || grep -q '^FAIL ' "$S72" ||
-			echo "FAIL 7.2/boots second runner: zpci_run.py exit status $rc" >> "$S72"
+		fail_unless_failed "$S72" $? "7.2/boots second runner: zpci_run.py"
 	fi
 	return $rc612
 }

@@ -1030,14 +1030,14 @@ def main():
             # fault of the runner must fail it, not drop it unseen.
             results = [('FAIL', f'{prof.name}/{args.kernel_name}/runner',
                         f'{type(e).__name__}: {e}')]
-        for st, name, detail in results:
-            log(f'{st} {name} {detail}'.rstrip())
-            failed += st == 'FAIL'
+        lines = [f'{st} {name} {detail}'.rstrip() for st, name, detail in results]
+        for line in lines:
+            log(line)
+        failed += sum(st == 'FAIL' for st, _, _ in results)
         if args.results:
             # One write to an O_APPEND file: a second runner appending to
             # the same summary (--queue) cannot split a line.
-            text = ''.join(f'{st} {name} {detail}'.rstrip() + '\n'
-                           for st, name, detail in results)
+            text = ''.join(line + '\n' for line in lines)
             fd = os.open(args.results, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
                 os.write(fd, text.encode())
