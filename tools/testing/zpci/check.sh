@@ -33,6 +33,8 @@
 #               of Documentation/ABI/README; scripts/get_abi.pl validate
 #               finds nothing new; rendered as admin-guide/abi-testing.rst
 #               renders them (kernel-abi directive), without a warning
+#   runner-queue  zpci_run.py --queue fails a queued name whose profile
+#               does not load, with a FAIL line, and goes on with the queue
 #   bench-stats the statistics of make bench's report on synthetic data
 #               (bench_report.py --selftest)
 # BASE=7.2 (base.sh): the same checks on build/src/zpci72 against
@@ -364,6 +366,21 @@ else
 		detail="$(echo "$problems" | grep -c .) problems in $nfiles files"
 		record FAIL abi "$detail (fields, $abi_tool validate, reST: $OUT/abi-rest.log)"
 	fi
+fi
+
+# The runner with a queue (test-both.sh) fails a name whose profile it
+# cannot load and takes the next: no other runner would boot it.
+printf '[function f]\n' > "$OUT/no-profile-section.ini"
+printf 'no-such-profile\nnegative.no-such-variant\n%s\n' "$OUT/no-profile-section.ini" > "$OUT/queue"
+rq=$(python3 tools/testing/zpci/zpci_run.py --kernel /dev/null --queue "$OUT/queue" \
+	--resdir "$OUT/queue-runs" 2>&1)
+rc=$?
+if [ $rc = 1 ] && [ "$(echo "$rq" | grep -c '^FAIL .*/zpci/runner profile .* not loaded: ')" = 3 ] &&
+   [ "$(echo "$rq" | grep -c .)" = 3 ]; then
+	record PASS runner-queue "three queued profiles that do not load: three FAIL lines, exit status 1"
+else
+	echo "$rq" | sed 's/^/    /'
+	record FAIL runner-queue "three queued profiles that do not load: exit status $rc, not three FAIL lines alone"
 fi
 
 if st=$(python3 tools/testing/zpci/bench/bench_report.py --selftest 2>&1); then

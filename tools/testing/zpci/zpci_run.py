@@ -163,7 +163,7 @@ def load_profiles(path, only=None):
                 if sec.startswith('variant ')]
     if only is not None:
         if only not in variants:
-            raise KeyError(f'{path}: no [variant {only}]')
+            raise ValueError(f'{path}: no [variant {only}]')
         variants = [only]
     if not variants:
         return [Profile(path)]
@@ -961,6 +961,26 @@ def queue_pop(path):
         yield names[0]
 
 
+# What a profile that cannot be loaded raises: no such file or variant,
+# a malformed file, a missing section or key, a value of the wrong type.
+PROFILE_ERRORS = (OSError, ValueError, KeyError, configparser.Error)
+
+
+def profile_error(name, e):
+    return f'profile {name} not loaded: {type(e).__name__}: {e}'
+
+
+def queued_profiles(path):
+    """The profiles of the names queue_pop() takes from @path; for a name
+    whose profile cannot be loaded, (name, error): the runner fails it and
+    goes on with the queue, which no other runner would boot again."""
+    for name in queue_pop(path):
+        try:
+            yield from profiles_of(name)
+        except PROFILE_ERRORS as e:
+            yield name, profile_error(name, e)
+
+
 def profiles_of(name):
     """The profiles NAME stands for: NAME.ini's (all its variants),
     NAME.VARIANT one variant, a path ending in .ini that file's."""
@@ -1009,27 +1029,36 @@ def main():
     if bool(args.profiles) == bool(args.queue):
         ap.error('name the profiles or a --queue (one of them)')
     if args.queue:
-        profiles = (p for name in queue_pop(args.queue) for p in profiles_of(name))
+        profiles = queued_profiles(args.queue)
         count = 0
     else:
-        profiles = [p for name in args.profiles for p in profiles_of(name)]
+        profiles = []
+        for name in args.profiles:
+            try:
+                profiles += profiles_of(name)
+            except PROFILE_ERRORS as e:
+                ap.error(profile_error(name, e))
         count = len(profiles)
     failed = 0
     for n, prof in enumerate(profiles, 1):
-        if args.tests is not None:
-            prof.tests = args.tests.split()
-        if args.report and 'zpci_report' not in prof.tests:
-            prof.tests.insert(0, 'zpci_report')
-        boot = Boot(prof, args.kernel, args.initrd, args.kernel_name, args.shell,
-                    args.resdir, args.append, args.icount)
-        try:
-            results = boot.run(f'{n} of {count}: ' if count > 1 else
-                               f'{n}: ' if args.queue else '')
-        except Exception as e:  # pylint: disable=broad-except
-            # With a queue no other runner boots this profile again: a
-            # fault of the runner must fail it, not drop it unseen.
-            results = [('FAIL', f'{prof.name}/{args.kernel_name}/runner',
-                        f'{type(e).__name__}: {e}')]
+        boot = None
+        if isinstance(prof, tuple):  # a queued name, its profile not loaded
+            results = [('FAIL', f'{prof[0]}/{args.kernel_name}/runner', prof[1])]
+        else:
+            if args.tests is not None:
+                prof.tests = args.tests.split()
+            if args.report and 'zpci_report' not in prof.tests:
+                prof.tests.insert(0, 'zpci_report')
+            boot = Boot(prof, args.kernel, args.initrd, args.kernel_name, args.shell,
+                        args.resdir, args.append, args.icount)
+            try:
+                results = boot.run(f'{n} of {count}: ' if count > 1 else
+                                   f'{n}: ' if args.queue else '')
+            except Exception as e:  # pylint: disable=broad-except
+                # With a queue no other runner boots this profile again: a
+                # fault of the runner must fail it, not drop it unseen.
+                results = [('FAIL', f'{prof.name}/{args.kernel_name}/runner',
+                            f'{type(e).__name__}: {e}')]
         lines = [f'{st} {name} {detail}'.rstrip() for st, name, detail in results]
         for line in lines:
             log(line)
@@ -1043,7 +1072,7 @@ def main():
                 os.write(fd, text.encode())
             finally:
                 os.close(fd)
-        if args.report and boot.report:
+        if args.report and boot and boot.report:
             log('')
             if args.report == 'full':
                 log('\n'.join(boot.report) + '\n')
