@@ -5,12 +5,20 @@
 # BASE selects, one line per test, closing with "N passed, N failed" (skips
 # counted apart).  SET: the line of profiles/test-set that names the boots
 # (default "profiles", the full set; ZPCI_TEST_PROFILES overrides both,
-# ZPCI_PROFILE_QUEUE all three).
+# ZPCI_PROFILE_QUEUE all three).  run-tests.sh --profiles SET prints the
+# profiles that SET names (test-both.sh fills its queue with them).
 # Exit status 1 on any failure.
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$TOP"
+profiles_of_set() { # SET: the boots of SET, or those of ZPCI_TEST_PROFILES
+	printf '%s\n' "${ZPCI_TEST_PROFILES:-$(sed -n "s/^$1 *= *//p" tools/testing/zpci/profiles/test-set)}"
+}
+if [ "${1:-}" = --profiles ]; then
+	profiles_of_set "${2:?SET}"
+	exit
+fi
 BZIMAGE=${1:?bzImage}
 SET=${2:-profiles}
 # RESULTS_DIR, BASE_VERFILE: build/results and build/base-version for 6.12.
@@ -44,7 +52,7 @@ fi
 if [ -n "${ZPCI_PROFILE_QUEUE:-}" ]; then
 	BOOTS="--queue $ZPCI_PROFILE_QUEUE"
 else
-	BOOTS=${ZPCI_TEST_PROFILES:-$(sed -n "s/^$SET *= *//p" tools/testing/zpci/profiles/test-set)}
+	BOOTS=$(profiles_of_set "$SET")
 fi
 if [ -z "$BOOTS" ]; then
 	record FAIL boots "no line \"$SET = ...\" in tools/testing/zpci/profiles/test-set"

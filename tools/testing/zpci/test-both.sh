@@ -64,7 +64,7 @@ make --no-print-directory initramfs BASE=7.2 VARIANT="$V" && ok72=1
 
 BZ72=build/kbuild/zpci72-$V/arch/s390/boot/bzImage
 QUEUE=build/results-7.2/profile-queue
-echo "${ZPCI_TEST_PROFILES:-$(sed -n 's/^profiles *= *//p' $ZPCI/profiles/test-set)}" > "$QUEUE"
+bash $ZPCI/run-tests.sh --profiles profiles > "$QUEUE"
 # An empty queue would pass the 7.2 run with no boot at all (its FAIL
 # line is written after the runs: run-tests.sh empties the summary).
 queue_empty=0
