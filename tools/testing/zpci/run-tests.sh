@@ -7,6 +7,8 @@
 # (default "profiles", the full set; ZPCI_TEST_PROFILES overrides both,
 # ZPCI_PROFILE_QUEUE all three).  run-tests.sh --profiles SET prints the
 # profiles that SET names (test-both.sh fills its queue with them).
+# ZPCI_COUNT_LABEL: printed before the closing count (test-both.sh, whose
+# own count of both bases is the only unlabelled one).
 # Exit status 1 on any failure.
 set -uo pipefail
 
@@ -73,8 +75,8 @@ failed=$(grep -c '^FAIL ' "$RES")
 skipped=$(grep -c '^SKIP ' "$RES")
 echo "total time $(( $(date +%s) - t0 ))s, base $(cat "$BASE_VERFILE"), results in $RESULTS_DIR/"
 if [ "$skipped" -gt 0 ]; then
-	echo "$passed passed, $failed failed, $skipped skipped"
+	echo "${ZPCI_COUNT_LABEL:-}$passed passed, $failed failed, $skipped skipped"
 else
-	echo "$passed passed, $failed failed"
+	echo "${ZPCI_COUNT_LABEL:-}$passed passed, $failed failed"
 fi
 [ "$failed" = 0 ]

@@ -16,8 +16,9 @@
 # build/results-7.2/second-runner.log), so that both end together.  Each
 # base keeps its results directory and summary.txt.  A base whose build or run-tests.sh
 # fails without a FAIL line of its own gets one, so that the totals of
-# both, the last line ("N passed, N failed"), count every failure.  Exit
-# status 1 when either base failed.
+# both, the last line ("N passed, N failed", the only one unlabelled:
+# ZPCI_COUNT_LABEL of run-tests.sh), count every failure.  Exit status 1
+# when either base failed.
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -75,7 +76,8 @@ grep -q '[^[:space:]]' "$QUEUE" || queue_empty=1
 second_runner() {
 	local rc612
 
-	BASE=6.12 bash $ZPCI/run-tests.sh "build/kbuild/zpci-$V/arch/s390/boot/bzImage" core
+	BASE=6.12 ZPCI_COUNT_LABEL="6.12: " \
+		bash $ZPCI/run-tests.sh "build/kbuild/zpci-$V/arch/s390/boot/bzImage" core
 	rc612=$?
 	if [ $ok72 = 1 ]; then
 		BASE=7.2 python3 $ZPCI/zpci_run.py --kernel "$BZ72" --results "$S72" \
@@ -95,8 +97,8 @@ fi
 if [ $ok72 = 1 ]; then
 	echo "== 7.2: every check and the full set (profiles from the queue, shared with the 6.12 runner)"
 	set -m
-	BASE=7.2 ZPCI_PROFILE_QUEUE="$QUEUE" bash $ZPCI/run-tests.sh "$BZ72" \
-		< /dev/null &
+	BASE=7.2 ZPCI_PROFILE_QUEUE="$QUEUE" ZPCI_COUNT_LABEL="7.2 so far: " \
+		bash $ZPCI/run-tests.sh "$BZ72" < /dev/null &
 	pid72=$!
 	set +m
 	wait "$pid72"
