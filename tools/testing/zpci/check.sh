@@ -15,10 +15,11 @@
 #               there allows at least one (an entry that would only match
 #               an ERROR allows nothing, so it fails as stale)
 #   kernel-doc  -Wall on every new .c/.h file: 0 warnings
-#   sparse      C=2 on every .c file the series adds or patches: no warning
-#               that the stock base does not have for the same file
+#   sparse      C=2 on every .c file the series adds (KUnit files aside)
+#               or patches: no warning that the stock base does not have
+#               for the same file
 #   coccicheck  every rule of scripts/coccinelle in report mode on
-#               arch/s390/pci and drivers/iommu/s390-iommu.c: no finding
+#               arch/s390/pci/*.c and drivers/iommu/s390-iommu.c: no finding
 #               that the stock base does not have
 #   cocci-zpci-rule  scripts/coccinelle/misc/zpci_clp_values.cocci fires on
 #               its sample and finds nothing unlisted on the series
