@@ -15,7 +15,8 @@
 #   make soak     the full hot-plug soak (profile soak-full, 100 cycles) on the
 #                 KASAN kernel
 #   make series   git format-patch series + cover letter in build/series/out,
-#                 checked with git am and built at every commit (SERIES_BUILD=0: not built)
+#                 checked with git am and built at every commit (SERIES_BUILD=0: not
+#                 built, SERIES_BUILD=K: built from commit K on)
 #
 # BASE=6.12 (default) or BASE=7.2 selects the base kernel and its QEMU for
 # every target (tools/testing/zpci/base.sh) but plain make test, which

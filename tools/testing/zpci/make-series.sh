@@ -34,7 +34,10 @@
 #      repository's zpci_guest.config + zpci_test.config, bzImage) built at
 #      every commit of "am", incrementally in one build directory
 #      (build/series/kbuild, ccache): "ok|FAIL N SUBJECT" per commit in
-#      $SERIES_OUT/build.txt.
+#      $SERIES_OUT/build.txt.  SERIES_BUILD=K (K > 1) builds from commit K
+#      on, to resume a per-commit build that stopped (build.txt then holds
+#      commits K and later); the summary and the cover letter say which
+#      commits were built.
 # The last line printed is a one-line summary.  Exit status 1 on any
 # failure.  The files are those of the working tree that git tracks; a
 # warning names uncommitted changes and untracked files left out.
@@ -52,6 +55,9 @@ MAP=tools/testing/zpci/series-map
 OVERLAY_DIRS="arch drivers include tools Documentation scripts"
 SECTION="S390 PCI SUBSYSTEM"
 SERIES_BUILD=${SERIES_BUILD:-1}
+[[ $SERIES_BUILD =~ ^[0-9]{1,4}$ ]] ||
+	{ echo "series: SERIES_BUILD=$SERIES_BUILD: 0, 1 or the first commit to build" >&2; exit 2; }
+SERIES_BUILD=$((10#$SERIES_BUILD))
 JOBS=${JOBS:-$(nproc)}
 t_start=$(date +%s)
 
@@ -109,6 +115,7 @@ g checkout -q -f -B series base
 g clean -q -fdx
 : > "$PLAN/added"
 nsteps=$(wc -l < "$PLAN/steps")
+[ "$SERIES_BUILD" -le "$nsteps" ] || die "SERIES_BUILD=$SERIES_BUILD: the series has $nsteps commits"
 echo "series: base $BASEVER, $nsteps commits"
 # The new files come from make prepare's tree: not while it is rewritten
 # (prepare-tree.sh holds this lock), and on 6.12, where no patch may
@@ -208,23 +215,24 @@ if [ "$SERIES_BUILD" != 0 ]; then
 	command -v ccache >/dev/null && CC="ccache $CC"
 	export CCACHE_DIR=${CCACHE_DIR:-$TOP/build/ccache} CCACHE_BASEDIR=$TOP
 	frags="$TOP/arch/s390/configs/zpci_guest.config $TOP/arch/s390/configs/zpci_test.config"
+	n=$(g rev-list --count base..am)
 	mkdir -p "$KB"
 	: > "$OUT/build.txt"
 	echo "series: building every commit (bzImage, -j$JOBS, nice 19, $KB)"
 	tb=$(date +%s)
 	i=0
-	n=$(g rev-list --count base..am)
 	. "$TOP/tools/testing/zpci/progress.sh"
 	progress_start series
 	for c in $(g rev-list --reverse base..am); do
 		i=$((i + 1))
+		[ $i -ge "$SERIES_BUILD" ] || continue
 		progress_step "building commit $i of $n"
 		g checkout -q -f --detach "$c"
 		t0=$(date +%s)
 		log=$KB/build-$i.log
-		# (Re)configure at the first commit and where a Kconfig changes.
+		# (Re)configure at the first commit built and where a Kconfig changes.
 		cfg=0
-		if [ $i = 1 ] || [ ! -f "$KB/.config" ] ||
+		if [ $i = "$SERIES_BUILD" ] || [ ! -f "$KB/.config" ] ||
 		   grep -q 'Kconfig' <<< "$(g diff --name-only "$c^" "$c")"; then
 			(cd "$W" && scripts/kconfig/merge_config.sh -n -O "$KB" $frags) \
 				> "$log" 2>&1 || cfg=1
@@ -247,15 +255,18 @@ if [ "$SERIES_BUILD" != 0 ]; then
 	done
 	progress_stop
 	nok=$(grep -c '^ok ' "$OUT/build.txt" || true)
-	build_summary="$nok of $i commits build ($(( $(date +%s) - tb ))s)"
-	echo "series: built at every commit: $build_summary (logs: $KB/build-N.log)"
-	buildtxt="Built at every commit (ARCH=s390, allnoconfig + zpci_guest.config +
-zpci_test.config, bzImage): $nok of $i commits build."
+	nbuilt=$(grep -c . "$OUT/build.txt" || true)
+	build_summary="$nok of $nbuilt commits build ($(( $(date +%s) - tb ))s)"
+	which="every commit"
+	[ "$SERIES_BUILD" = 1 ] || which="commits $SERIES_BUILD to $n (not 1 to $((SERIES_BUILD - 1)) in this run)"
+	echo "series: built at $which: $build_summary (logs: $KB/build-N.log)"
+	buildtxt="Built at $which (ARCH=s390, allnoconfig + zpci_guest.config +
+zpci_test.config, bzImage): $nok of $nbuilt commits build."
 	[ $failed = 0 ] || buildtxt="$buildtxt  Patches that do not build:
 $(grep '^FAIL ' "$OUT/build.txt" | cut -d' ' -f2 | paste -sd, | sed 's/,/, /g')."
 else
 	build_summary="not built commit by commit (SERIES_BUILD=0)"
-	buildtxt="Not built commit by commit in this run (SERIES_BUILD=0)."
+	buildtxt="Not built commit by commit in this run."
 fi
 
 # ---- the cover letter ------------------------------------------------------------
