@@ -17,10 +17,14 @@
 #   kernel-doc  -Wall on every new .c/.h file: 0 warnings
 #   sparse      C=2 on every .c file the series adds (KUnit files aside)
 #               or patches: no warning that the stock base does not have
-#               for the same file
+#               for the same compiled file (a header's warning included)
 #   coccicheck  every rule of scripts/coccinelle in report mode on
 #               arch/s390/pci/*.c and drivers/iommu/s390-iommu.c: no finding
 #               that the stock base does not have
+#               (sparse, coccicheck and htmldocs run the stock base only on
+#               what has findings in ours: the files, or the pages; with
+#               none in ours there is nothing to compare and stock is not
+#               run, nor prepared)
 #   cocci-zpci-rule  scripts/coccinelle/misc/zpci_clp_values.cocci fires on
 #               its sample and finds nothing unlisted on the series
 #               (cocci-test.sh)
@@ -134,14 +138,14 @@ fi
 
 # sparse: ours against the stock base, file by file.
 progress_step "sparse, ours and stock"
-sparse_run() { # SRC KBUILD FILE...
+sparse_run() { # SRC KBUILD FILE...: "FILE: where: warning" without line numbers
 	local src=$1 kb=$2
 	shift 2
 	for f in "$@"; do
 		[ -f "$src/$f" ] || continue
 		make -s -C "$src" O="$TOP/$kb" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- \
 			C=2 "${f%.c}.o" 2>&1 | grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' |
-			sed -E 's/^([^:]+):[0-9]+:[0-9]+:/\1:/' | sed "s|^$TOP/||; s|^$src/||"
+			sed -E 's/^([^:]+):[0-9]+:[0-9]+:/\1:/' | sed "s|^$TOP/||; s|^$src/||; s|^|$f: |"
 	done | sort
 }
 # KUnit files are left out: arch/s390/pci/tests/ is not C=2 material, and
@@ -164,13 +168,19 @@ elif [ "$sparse_ok" = 0 ]; then
 elif [ ! -f "build/kbuild/zpci$BASE_TAG-$VARIANT/.config" ]; then
 	record FAIL sparse "build/kbuild/zpci$BASE_TAG-$VARIANT is not configured: run make kernel first"
 else
-	# The stock tree needs only its configuration and generated headers.
-	CONFIGURE_ONLY=1 bash tools/testing/zpci/build-kernel.sh stock "$VARIANT" > "$OUT/stock-prepare.log" 2>&1 ||
-		{ tail "$OUT/stock-prepare.log"; record FAIL sparse "stock tree could not be prepared"; }
 	sparse_run "$TREE" "build/kbuild/zpci$BASE_TAG-$VARIANT" $touched > "$OUT/sparse-zpci.txt"
-	sparse_run "$STOCK_SRC" "build/kbuild/stock$BASE_TAG-$VARIANT" $touched > "$OUT/sparse-stock.txt"
+	# stock: the files whose C=2 build warns in ours
+	warned=$(cut -d: -f1 "$OUT/sparse-zpci.txt" | sort -u)
+	: > "$OUT/sparse-stock.txt"
+	if [ -n "$warned" ]; then
+		# The stock tree needs only its configuration and generated headers.
+		CONFIGURE_ONLY=1 bash tools/testing/zpci/build-kernel.sh stock "$VARIANT" > "$OUT/stock-prepare.log" 2>&1 ||
+			{ tail "$OUT/stock-prepare.log"; record FAIL sparse "stock tree could not be prepared"; }
+		sparse_run "$STOCK_SRC" "build/kbuild/stock$BASE_TAG-$VARIANT" $warned > "$OUT/sparse-stock.txt"
+	fi
 	new=$(comm -23 "$OUT/sparse-zpci.txt" "$OUT/sparse-stock.txt")
-	counts="stock $(grep -c . "$OUT/sparse-stock.txt"), ours $(grep -c . "$OUT/sparse-zpci.txt") warnings on $(echo $touched | wc -w) files"
+	counts="ours $(grep -c . "$OUT/sparse-zpci.txt") warnings on $(echo $touched | wc -w) files,"
+	counts="$counts stock $(grep -c . "$OUT/sparse-stock.txt") on the $(echo $warned | wc -w) with a warning in ours"
 	if [ -z "$new" ]; then
 		record PASS sparse "$counts, none new"
 	else
@@ -181,24 +191,33 @@ fi
 
 # coccicheck (report mode), ours against the stock base.
 progress_step "coccicheck, ours and stock"
-cocci_run() { # SRC: one line per finding, "file: message" without line numbers
+cocci_run() { # SRC FILE...: one line per finding, "rule file: message" without line numbers
 	# the kernel's own rules (those of the base; ours runs in cocci-test.sh)
-	(cd "$1" && for rule in $(cd "$TOP/$STOCK_SRC" && ls scripts/coccinelle/*/*.cocci); do
-		# shellcheck disable=SC2046
+	local src=$1
+	shift
+	(cd "$src" && for rule in $(cd "$TOP/$STOCK_SRC" && ls scripts/coccinelle/*/*.cocci); do
 		timeout 300 spatch -D report --very-quiet --no-show-diff --no-includes \
 			--include-headers -I arch/s390/include -I include \
-			--cocci-file "$rule" $(ls arch/s390/pci/*.c) \
-			drivers/iommu/s390-iommu.c 2>/dev/null |
+			--cocci-file "$rule" "$@" 2>/dev/null |
 			grep -E '^[^ ]+\.[ch]:[0-9]+:' | sed "s|^|${rule#scripts/coccinelle/} |"
 	done) | sed -E 's/^([^ ]+) ([^:]+):[0-9]+:[0-9-]*:?/\1 \2:/; s/line [0-9]+/line N/g' | sort
 }
 if ! command -v spatch >/dev/null; then
 	record FAIL coccicheck "spatch is not installed (install-deps.sh installs coccinelle)"
 else
-	cocci_run "$TREE" > "$OUT/cocci-zpci.txt"
-	cocci_run "$STOCK_SRC" > "$OUT/cocci-stock.txt"
+	cocci_files=$(cd "$TREE" && ls arch/s390/pci/*.c drivers/iommu/s390-iommu.c)
+	# shellcheck disable=SC2086
+	cocci_run "$TREE" $cocci_files > "$OUT/cocci-zpci.txt"
+	# stock: the files with a finding in ours and in the stock base
+	found=$(cut -d' ' -f2 "$OUT/cocci-zpci.txt" | sed 's/:$//' | sort -u |
+		while read -r f; do [ ! -f "$STOCK_SRC/$f" ] || echo "$f"; done)
+	: > "$OUT/cocci-stock.txt"
+	# shellcheck disable=SC2086
+	[ -z "$found" ] || cocci_run "$STOCK_SRC" $found > "$OUT/cocci-stock.txt"
 	new=$(comm -23 "$OUT/cocci-zpci.txt" "$OUT/cocci-stock.txt")
-	counts="stock $(grep -c . "$OUT/cocci-stock.txt"), ours $(grep -c . "$OUT/cocci-zpci.txt") findings, $(ls "$STOCK_SRC"/scripts/coccinelle/*/*.cocci | wc -l) rules"
+	counts="ours $(grep -c . "$OUT/cocci-zpci.txt") findings on $(echo $cocci_files | wc -w) files,"
+	counts="$counts stock $(grep -c . "$OUT/cocci-stock.txt") on the $(echo $found | wc -w) of those with a finding in ours that stock has,"
+	counts="$counts $(ls "$STOCK_SRC"/scripts/coccinelle/*/*.cocci | wc -l) rules"
 	if [ -z "$new" ]; then
 		record PASS coccicheck "$counts, none new"
 	else
@@ -244,10 +263,15 @@ elif [ -z "$docdirs" ]; then
 else
 	t0=$(date +%s)
 	docs_run "$TREE" zpci > "$OUT/htmldocs-zpci.txt"
-	docs_run "$STOCK_SRC" stock > "$OUT/htmldocs-stock.txt"
+	: > "$OUT/htmldocs-stock.txt"
+	stock_run="not run"
+	if [ -s "$OUT/htmldocs-zpci.txt" ]; then
+		docs_run "$STOCK_SRC" stock > "$OUT/htmldocs-stock.txt"
+		stock_run=$(grep -c . "$OUT/htmldocs-stock.txt")
+	fi
 	new=$(comm -23 "$OUT/htmldocs-zpci.txt" "$OUT/htmldocs-stock.txt")
-	counts="SPHINXDIRS=$docdirs: stock $(grep -c . "$OUT/htmldocs-stock.txt"),"
-	counts="$counts ours $(grep -c . "$OUT/htmldocs-zpci.txt") warnings"
+	counts="SPHINXDIRS=$docdirs: ours $(grep -c . "$OUT/htmldocs-zpci.txt") warnings,"
+	counts="$counts stock $stock_run"
 	if [ -z "$new" ]; then
 		record PASS htmldocs "$counts, none new ($(( $(date +%s) - t0 ))s)"
 	else
