@@ -20,7 +20,7 @@
  *   ZPCI_DMA_MAX_THREADS  largest thread count of the sweep (default 4)
  *   ZPCI_DMA_MAX_GRANULE  largest granule in pages (default 1024)
  *   ZPCI_DMA_START, ZPCI_DMA_END  the aperture, for a kernel without the
- *                        clp/ sysfs report (the stock kernel)
+ *                        clp/ sysfs report
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -74,7 +74,7 @@ FIXTURE_SETUP(dma)
 	self->free = !fid;
 	if (zpci_read_ulong(bdf, "clp/dma_start", &self->start_dma) ||
 	    zpci_read_ulong(bdf, "clp/dma_end", &self->end_dma)) {
-		/* a kernel without the report: the profile tells */
+		/* a kernel without the report: the environment tells */
 		if (!getenv("ZPCI_DMA_START") || !getenv("ZPCI_DMA_END"))
 			SKIP(return,
 			     "%s: no clp/dma_start, clp/dma_end: set ZPCI_DMA_START and ZPCI_DMA_END",
