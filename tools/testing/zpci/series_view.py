@@ -39,14 +39,21 @@ def grep(tree, pattern, include):
     return r.returncode == 0
 
 
+KCONFIG = {}                    # tree: the symbols its Kconfig files define
+
+
 def defined_symbols(tree, text):
     """The CONFIG_ symbols the text tests that some Kconfig defines."""
+    if tree not in KCONFIG:
+        # one walk of the tree for every file of this run
+        r = subprocess.run(['grep', '-rhE', '--include=Kconfig*',
+                            r'^\s*(menu)?config\s+\w+\s*$', '.'], cwd=tree,
+                           capture_output=True, text=True)
+        KCONFIG[tree] = {line.split()[-1] for line in r.stdout.splitlines()}
     out = set()
     for sym in set(re.findall(r'CONFIG_(\w+)', text)):
         name = sym[:-len('_MODULE')] if sym.endswith('_MODULE') else sym
-        r = subprocess.run(['grep', '-rqE', '--include=Kconfig*',
-                            rf'^\s*(menu)?config\s+{name}\s*$', '.'], cwd=tree)
-        if r.returncode == 0:
+        if name in KCONFIG[tree]:
             out.add(f'CONFIG_{sym}')
     return out
 
