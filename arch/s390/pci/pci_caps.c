@@ -122,9 +122,9 @@ u64 zpci_caps_dt_limit(unsigned int dt)
 	case ZPCI_IOTA_STO:
 		return BIT_ULL(ZPCI_ST_SHIFT + ZPCI_TABLE_BITS) - 1;
 	case ZPCI_IOTA_RTTO:
-		return BIT_ULL(ZPCI_RT_SHIFT + ZPCI_TABLE_BITS) - 1;
+		return ZPCI_TABLE_SIZE_RT - 1;
 	case ZPCI_IOTA_RSTO:
-		return BIT_ULL(ZPCI_RT_SHIFT + 2 * ZPCI_TABLE_BITS) - 1;
+		return ZPCI_TABLE_SIZE_RS - 1;
 	case ZPCI_IOTA_RFTO:
 		return U64_MAX;
 	}
@@ -243,7 +243,7 @@ static void caps_decode_dma(const struct clp_rsp_query_pci *fn,
 		caps->flags |= ZPCI_CAPS_F_REFUSED;
 
 	if (mask_fb)
-		mask = end ? GENMASK_ULL(fls64(end) - 1, 0) : 0;
+		mask = zpci_caps_dasm_covering(end);
 	else
 		mask = dasm;
 
@@ -290,7 +290,7 @@ static void caps_decode_msi(const struct clp_rsp_query_pci_grp *grp,
  *
  * A length zpci_store_block_usable() accepts, or 8, is kept; a multiple
  * of 8 above 4 KiB is clamped to 4 KiB; anything else means single 8-byte
- * stores (ZPCI_CAPS_F_NO_PCISTB).
+ * stores (8).
  */
 static void caps_decode_maxstbl(const struct clp_rsp_query_pci_grp *grp,
 				struct zpci_caps *caps)
@@ -305,8 +305,6 @@ static void caps_decode_maxstbl(const struct clp_rsp_query_pci_grp *grp,
 	else
 		caps_set(caps, ZPCI_CAPS_MAXSTBL, len, ZPCI_MAX_READ_SIZE,
 			 ZPCI_CAPS_SRC_FALLBACK);
-	if (zpci_caps_get(caps, ZPCI_CAPS_MAXSTBL) == ZPCI_MAX_READ_SIZE)
-		caps->flags |= ZPCI_CAPS_F_NO_PCISTB;
 }
 
 /**
@@ -369,7 +367,8 @@ static void caps_decode_fn_misc(const struct clp_rsp_query_pci *fn,
 	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
 		u64 shift = fn->bar_size[i];
 
-		if (shift > ZPCI_CAPS_BAR_SHIFT_MAX)
+		/* a BAR's window in the iomap address space is 2^48 bytes */
+		if (shift > ZPCI_IOMAP_SHIFT)
 			caps_set(caps, ZPCI_CAPS_BAR0_SIZE + i, shift, 0,
 				 ZPCI_CAPS_SRC_FALLBACK);
 		else

@@ -63,7 +63,7 @@ unsigned int zpci_caps_table_dt(u8 dtsm, u64 end)
 
 	dtsm = zpci_caps_dtsm_in_effect(dtsm);
 	for (dt = ZPCI_IOTA_RTTO; dt <= ZPCI_IOTA_RFTO; dt++)
-		if ((dtsm & ZPCI_CAPS_DTSM_BIT(dt)) && end <= zpci_caps_dt_limit(dt))
+		if ((dtsm & ZPCI_DTSM_BIT(dt)) && end <= zpci_caps_dt_limit(dt))
 			return dt;
 	return zpci_caps_largest_dt(dtsm);
 }
@@ -87,9 +87,9 @@ bool zpci_caps_refuse_dt(struct zpci_dev *zdev, unsigned int dt)
 	u8 *source = zdev->caps_report.source;
 	u64 limit;
 
-	if (dt == ZPCI_CAPS_GUEST_DT || !(zdev->dtsm & ZPCI_CAPS_DTSM_BIT(dt)))
+	if (dt == ZPCI_CAPS_GUEST_DT || !(zdev->dtsm & ZPCI_DTSM_BIT(dt)))
 		return zdev->start_dma <= zdev->end_dma;
-	zdev->dtsm = zpci_caps_dtsm_in_effect(zdev->dtsm & ~ZPCI_CAPS_DTSM_BIT(dt));
+	zdev->dtsm = zpci_caps_dtsm_in_effect(zdev->dtsm & ~ZPCI_DTSM_BIT(dt));
 	source[ZPCI_CAPS_DTSM] = ZPCI_CAPS_SRC_FALLBACK;
 
 	limit = zpci_caps_dt_limit(zpci_caps_largest_dt(zdev->dtsm));
@@ -97,7 +97,7 @@ bool zpci_caps_refuse_dt(struct zpci_dev *zdev, unsigned int dt)
 		zdev->end_dma = limit;
 		source[ZPCI_CAPS_EDMA] = ZPCI_CAPS_SRC_FALLBACK;
 		if (source[ZPCI_CAPS_DASM] == ZPCI_CAPS_SRC_FALLBACK)
-			zdev->dma_mask = GENMASK_ULL(fls64(limit) - 1, 0);
+			zdev->dma_mask = zpci_caps_dasm_covering(limit);
 	}
 	return zdev->start_dma <= zdev->end_dma;
 }

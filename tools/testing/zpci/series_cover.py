@@ -75,7 +75,9 @@ def differences(base):
     names = [l.split()[0] for l in open(f'patches/{MAINLINE}/series')
              if l.strip() and not l.startswith('#')]
     own = [n for n in names if os.path.isfile(f'patches/{MAINLINE}/{n}')]
-    redone = [n for n in own if open(f'patches/{MAINLINE}/{n}').read().partition('\n---\n')[0]
+    only = [n for n in own if not os.path.isfile(f'patches/{n}')]
+    redone = [n for n in own if n not in only and
+              open(f'patches/{MAINLINE}/{n}').read().partition('\n---\n')[0]
               != open(f'patches/{n}').read().partition('\n---\n')[0]]
     if base == MAINLINE:
         head = ['This is the series for mainline.  A backport to the 6.12 LTS kernel',
@@ -96,7 +98,13 @@ def differences(base):
                 f'{len(names)} patches:']
     out = head + ['']
     for n in own:
-        s6, s7 = subject(f'patches/{n}'), subject(f'patches/{MAINLINE}/{n}')
+        s7 = subject(f'patches/{MAINLINE}/{n}')
+        if n in only:
+            out += textwrap.wrap(f'{s7}: mainline only, a fix of code that 6.12 '
+                                 'does not have', 72, initial_indent='- ',
+                                 subsequent_indent='  ')
+            continue
+        s6 = subject(f'patches/{n}')
         if n not in redone:
             what = 'the same change on the other base\'s code'
         elif s6 == s7:

@@ -12,7 +12,9 @@
 #include <linux/bitops.h>
 #include <linux/bits.h>
 #include <linux/sizes.h>
+#include <linux/pci_regs.h>
 #include <asm/pci_clp.h>
+#include <asm/pci_dma.h>
 
 struct zpci_dev;
 struct dentry;
@@ -94,20 +96,18 @@ enum zpci_caps_field {
 /* Outcome flags in struct zpci_caps.flags */
 #define ZPCI_CAPS_F_REFUSED	BIT(0)	/* function cannot be used */
 #define ZPCI_CAPS_F_NO_MSI	BIT(1)	/* MSI/MSI-X impossible */
-#define ZPCI_CAPS_F_NO_PCISTB	BIT(2)	/* only single 8-byte stores */
-#define ZPCI_CAPS_F_NO_FMB	BIT(3)	/* function measurement refused */
+#define ZPCI_CAPS_F_NO_FMB	BIT(2)	/* function measurement refused */
 
-/* Designation-type support bits in dtsm: the bit for type @dt */
-#define ZPCI_CAPS_DTSM_BIT(dt)	(0x80 >> (dt))
 /*
  * Designation type assumed when the group offers none the guest builds
  * (region-third: what Linux always built, the one type QEMU 7.2 takes)
  */
-#define ZPCI_CAPS_GUEST_DT	1
-#define ZPCI_CAPS_GUEST_DTSM	ZPCI_CAPS_DTSM_BIT(ZPCI_CAPS_GUEST_DT)
+#define ZPCI_CAPS_GUEST_DT	ZPCI_IOTA_RTTO
+#define ZPCI_CAPS_GUEST_DTSM	ZPCI_DTSM_BIT(ZPCI_CAPS_GUEST_DT)
 /* Types the guest builds tables for: region-third, -second and -first */
-#define ZPCI_CAPS_BUILT_DTSM	(ZPCI_CAPS_DTSM_BIT(1) | ZPCI_CAPS_DTSM_BIT(2) | \
-				 ZPCI_CAPS_DTSM_BIT(3))
+#define ZPCI_CAPS_BUILT_DTSM	(ZPCI_DTSM_BIT(ZPCI_IOTA_RTTO) | \
+				 ZPCI_DTSM_BIT(ZPCI_IOTA_RSTO) | \
+				 ZPCI_DTSM_BIT(ZPCI_IOTA_RFTO))
 
 /**
  * zpci_caps_dtsm_in_effect() - the designation types the guest may build
@@ -123,7 +123,7 @@ static inline u8 zpci_caps_dtsm_in_effect(u8 dtsm)
 
 /**
  * zpci_caps_largest_dt() - the designation type of largest capacity in a mask
- * @dtsm: a non-empty mask of ZPCI_CAPS_DTSM_BIT() bits
+ * @dtsm: a non-empty mask of ZPCI_DTSM_BIT() bits
  *
  * Return: the designation type (the lowest bit set is the largest type).
  */
@@ -132,14 +132,23 @@ static inline unsigned int zpci_caps_largest_dt(u8 dtsm)
 	return 7 - __ffs(dtsm);
 }
 
+/**
+ * zpci_caps_dasm_covering() - the address-space mask derived from an aperture
+ * @end: last DMA address of the aperture
+ *
+ * Return: the smallest 2^n - 1 mask that covers @end, 0 for an @end of 0:
+ * the mask in effect when the group reports none that is usable.
+ */
+static inline u64 zpci_caps_dasm_covering(u64 end)
+{
+	return end ? GENMASK_ULL(fls64(end) - 1, 0) : 0;
+}
+
 /* Vectors one function's adapter-interrupt vector can serve (MSI-X max) */
-#define ZPCI_CAPS_MSI_MAX	2048
+#define ZPCI_CAPS_MSI_MAX	(PCI_MSIX_FLAGS_QSIZE + 1)
 
 /* Measurement update interval used when CLP reports 0 (ms) */
 #define ZPCI_CAPS_DEFAULT_MUI	4000
-
-/* Largest BAR size exponent: one BAR's window in the iomap address space */
-#define ZPCI_CAPS_BAR_SHIFT_MAX	48
 
 /* Number of function group ids */
 #define ZPCI_CAPS_NR_GROUPS	256

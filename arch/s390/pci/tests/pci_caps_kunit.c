@@ -204,22 +204,18 @@ static const struct caps_case caps_cases[] = {
 	}, {
 		.desc = "maxstbl 0: single 8-byte stores",
 		.fn = QEMU_FN, .grp = QEMU_GRP_STBL(0),
-		.flags = ZPCI_CAPS_F_NO_PCISTB,
 		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_MAXSTBL] = X(8, FB) },
 	}, {
 		.desc = "maxstbl 7: single 8-byte stores",
 		.fn = QEMU_FN, .grp = QEMU_GRP_STBL(7),
-		.flags = ZPCI_CAPS_F_NO_PCISTB,
 		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_MAXSTBL] = X(8, FB) },
 	}, {
 		.desc = "maxstbl 8: single 8-byte stores as reported",
 		.fn = QEMU_FN, .grp = QEMU_GRP_STBL(8),
-		.flags = ZPCI_CAPS_F_NO_PCISTB,
 		.exp = { QEMU_DMA_EXP },
 	}, {
 		.desc = "maxstbl 12: not a multiple of 8",
 		.fn = QEMU_FN, .grp = QEMU_GRP_STBL(12),
-		.flags = ZPCI_CAPS_F_NO_PCISTB,
 		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_MAXSTBL] = X(8, FB) },
 	}, {
 		.desc = "maxstbl 16: smallest block store",
@@ -237,7 +233,6 @@ static const struct caps_case caps_cases[] = {
 	}, {
 		.desc = "maxstbl 8191: not a multiple of 8",
 		.fn = QEMU_FN, .grp = QEMU_GRP_STBL(8191),
-		.flags = ZPCI_CAPS_F_NO_PCISTB,
 		.exp = { QEMU_DMA_EXP, [ZPCI_CAPS_MAXSTBL] = X(8, FB) },
 	}, {
 		.desc = "bar size 63, 49 and 48: only 48 kept",
