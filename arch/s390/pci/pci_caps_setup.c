@@ -242,39 +242,6 @@ static void zpci_caps_report_fallbacks(struct zpci_dev *zdev,
 }
 
 /**
- * zpci_caps_check_uid() - refuse a UID that cannot be the PCI domain
- * @zdev: the function being added, with its values in effect
- *
- * With UID checking on, the UID is the function's PCI domain: it must fit
- * the 16-bit domain number and no function already added may have it.
- * zpci_add_device() calls this first, when the functions found by the
- * same scan before this one are on the zPCI list.  A zero UID is left to
- * zpci_alloc_domain(), which turns UID checking off.
- *
- * Context: process context, zpci_add_remove_lock held.
- * Return: 0 if the UID can be used, -EEXIST if the function is refused.
- */
-int zpci_caps_check_uid(struct zpci_dev *zdev)
-{
-	u32 uid = zdev->uid;
-	u32 other;
-
-	if (!zpci_unique_uid || !uid)
-		return 0;
-	if (uid > U16_MAX) {
-		pr_err("fid %x: refused: uid 0x%x is not a PCI domain (UID checking on)\n",
-		       zdev->fid, uid);
-		return -EEXIST;
-	}
-	if (zpci_uid_in_use(uid, zdev, &other)) {
-		pr_err("fid %x: refused: uid 0x%x is already used by fid %x (UID checking on)\n",
-		       zdev->fid, uid, other);
-		return -EEXIST;
-	}
-	return 0;
-}
-
-/**
  * zpci_caps_setup() - decode the CLP values of a new function
  * @zdev: the function; its zdev fields are filled from the values in effect
  * @fn: raw query-function response; the override hook may modify it

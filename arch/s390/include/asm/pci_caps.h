@@ -277,7 +277,6 @@ int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
 
 /* Glue: group cache, messages, zdev update (pci_caps_setup.c) */
 int zpci_caps_setup(struct zpci_dev *zdev, struct clp_rsp_query_pci *fn);
-int zpci_caps_check_uid(struct zpci_dev *zdev);
 
 /* Table types: choice, refusal, the hypervisor's answer (pci_caps_table.c) */
 unsigned int zpci_caps_table_dt(u8 dtsm, u64 end);
