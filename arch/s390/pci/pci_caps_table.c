@@ -24,7 +24,6 @@
 #define KMSG_COMPONENT "zpci"
 #define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
 
-#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/pci.h>
@@ -34,7 +33,6 @@
 #include <asm/pci_caps.h>
 #include <asm/pci_debug.h>
 #include <asm/pci_dma.h>
-#include <asm/pci_insn.h>
 #include <asm/pci_io.h>
 #include <asm/sclp.h>
 
@@ -136,8 +134,8 @@ EXPORT_SYMBOL_IF_KUNIT(zpci_caps_limit_edma);
  *
  * Return: 0 if the registration succeeded, -EOPNOTSUPP if the hypervisor
  * refused the type (the instruction raised an exception), or, if the
- * question could not be asked, -ENOMEM (no table), -EBUSY (still busy
- * after retries), -ENODEV (condition code 3) or -EIO (condition code 1).
+ * question could not be asked, -ENOMEM (no table), -ENODEV (condition
+ * code 3) or -EIO (condition code 1).
  */
 static int caps_table_taken(struct zpci_dev *zdev, unsigned int dt)
 {
@@ -146,12 +144,10 @@ static int caps_table_taken(struct zpci_dev *zdev, unsigned int dt)
 		[ZPCI_IOTA_RSTO] = ZPCI_IOTA_RSTO_FLAG,
 		[ZPCI_IOTA_RFTO] = ZPCI_IOTA_RFTO_FLAG,
 	};
-	u64 req = ZPCI_CREATE_REQ(zdev->fh, 0, ZPCI_MOD_FC_REG_IOAT);
 	unsigned int order = get_order(ZPCI_TABLE_SIZE);
-	struct zpci_fib fib = {};
 	unsigned long *table;
-	int cc, tries = 3, i;
 	u8 status = 0;
+	int cc, i;
 
 	if (dt >= ARRAY_SIZE(dt_flags) || !dt_flags[dt])
 		return -EOPNOTSUPP;
@@ -162,15 +158,8 @@ static int caps_table_taken(struct zpci_dev *zdev, unsigned int dt)
 	for (i = 0; i < ZPCI_TABLE_ENTRIES; i++)
 		table[i] = ZPCI_TABLE_INVALID;
 
-	do {
-		fib.pba = zdev->start_dma;
-		fib.pal = zdev->end_dma;
-		fib.iota = virt_to_phys(table) | dt_flags[dt];
-		fib.gd = zdev->gisa;
-		cc = zpci_mod_fc_probe(req, &fib, &status);
-		if (cc == 2)	/* busy */
-			fsleep(1);
-	} while (cc == 2 && --tries);
+	cc = zpci_probe_ioat(zdev, zdev->start_dma, zdev->end_dma,
+			     virt_to_phys(table) | dt_flags[dt], &status);
 	/* a table the machine may still use is never freed */
 	if (!cc && zpci_unregister_ioat(zdev, 0)) {
 		pr_err("fid %x: probe table of type %u could not be unregistered; its %lu KiB stay allocated\n",
@@ -185,8 +174,6 @@ static int caps_table_taken(struct zpci_dev *zdev, unsigned int dt)
 	case 0:
 	case -EOPNOTSUPP:
 		return cc;
-	case 2:
-		return -EBUSY;
 	case 3:
 		return -ENODEV;
 	default:
