@@ -289,8 +289,8 @@ static void caps_decode_msi(const struct clp_rsp_query_pci_grp *grp,
  * @caps: decoded capabilities
  *
  * A length zpci_store_block_usable() accepts, or 8, is kept; a multiple
- * of 8 above 4 KiB is clamped to 4 KiB; anything else means single 8-byte
- * stores (8).
+ * of 8 above 4 KiB is clamped to 4 KiB; anything else becomes 8: single
+ * 8-byte stores.
  */
 static void caps_decode_maxstbl(const struct clp_rsp_query_pci_grp *grp,
 				struct zpci_caps *caps)

@@ -15,8 +15,8 @@
  * message, and the next smaller type is asked, down to region-third,
  * which Linux has always registered and which is not asked for.  Only
  * that refusal narrows the function: a registration that fails otherwise
- * (no memory for the table, busy, an error condition code) tells nothing
- * about the type, which stays.  A function left without an aperture is
+ * (no memory for the table, an error condition code) tells nothing about
+ * the type, which stays.  A function left without an aperture is
  * refused: disabled and returned to standby before it reaches the PCI
  * bus.
  */
