@@ -19,6 +19,7 @@ import configparser
 import fcntl
 import gzip
 import hashlib
+import inspect
 import io
 import json
 import os
@@ -36,9 +37,11 @@ import time
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '../../..'))
 PROFILES = os.path.join(TOP, 'tools/testing/zpci/profiles')
 # Where the kernel's KTAP parser (tools/testing/kunit/kunit_parser.py) is:
-# the tree make prepares, else the pristine base.
-KUNIT_DIRS = [os.path.join(TOP, 'build/src/zpci/tools/testing/kunit'),
-              os.path.join(TOP, 'build/base/linux-source-6.12/tools/testing/kunit')]
+# a tree make prepares, else a pristine base (either base: BASE=7.2 alone
+# prepares only 7.2's).
+KUNIT_DIRS = [os.path.join(TOP, d, 'tools/testing/kunit')
+              for d in ('build/src/zpci', 'build/src/zpci72',
+                        'build/base/linux-source-6.12', 'build/base/linux-source-7.2')]
 KP = None
 
 # Profile function types: QEMU device, PCI vendor and device id QEMU gives
@@ -328,8 +331,12 @@ def ktap_parse(lines):
     parser prints goes to a buffer; its [ERROR] lines are returned."""
     kp = _kunit_parser()
     buf = io.StringIO()
-    printer = kp.stdout
-    kp.stdout = type(printer)(buf)
+    # 6.12's parser prints to its module's stdout Printer, 7.2's to the
+    # Printer it is given.
+    takes_printer = 'printer' in inspect.signature(kp.parse_run_tests).parameters
+    printer = None if takes_printer else kp.stdout
+    if printer:
+        kp.stdout = type(printer)(buf)
 
     def stuck(*_):
         raise TimeoutError('kunit_parser did not finish within 10 s')
@@ -338,7 +345,8 @@ def ktap_parse(lines):
     old = signal.signal(signal.SIGALRM, stuck)
     signal.setitimer(signal.ITIMER_REAL, 10)
     try:
-        test = kp.parse_run_tests(lines)
+        test = (kp.parse_run_tests(lines, kp.Printer(output=buf)) if takes_printer
+                else kp.parse_run_tests(lines))
     except TimeoutError as e:
         test = kp.Test()
         test.status = kp.TestStatus.FAILURE_TO_PARSE_TESTS
@@ -346,7 +354,8 @@ def ktap_parse(lines):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
-        kp.stdout = printer
+        if printer:
+            kp.stdout = printer
     errors = [re.sub(r'^.*?\[ERROR\] Test: ', '', l)
               for l in buf.getvalue().splitlines() if '[ERROR]' in l]
     return test, errors
