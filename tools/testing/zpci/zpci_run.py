@@ -36,12 +36,6 @@ import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '../../..'))
 PROFILES = os.path.join(TOP, 'tools/testing/zpci/profiles')
-# Where the kernel's KTAP parser (tools/testing/kunit/kunit_parser.py) is:
-# a tree make prepares, else a pristine base (either base: BASE=7.2 alone
-# prepares only 7.2's).
-KUNIT_DIRS = [os.path.join(TOP, d, 'tools/testing/kunit')
-              for d in ('build/src/zpci', 'build/src/zpci72',
-                        'build/base/linux-source-6.12', 'build/base/linux-source-7.2')]
 KP = None
 
 # Profile function types: QEMU device, PCI vendor and device id QEMU gives
@@ -313,10 +307,13 @@ def make_initrd(base, env, rundir):
 
 def _kunit_parser():
     """The kernel's KTAP parser, tools/testing/kunit/kunit_parser.py of the
-    tree we build (or of the base), imported once."""
+    base's prepared tree (or of the pristine base), imported once."""
     global KP
     if KP is None:
-        for d in KUNIT_DIRS:
+        if 'tree' not in BASE:
+            set_base(os.environ.get('BASE') or '6.12')
+        for d in (BASE['tree'], BASE['src']):
+            d = os.path.join(d, 'tools/testing/kunit')
             if os.path.exists(os.path.join(d, 'kunit_parser.py')):
                 sys.path.insert(0, d)
                 break
@@ -920,7 +917,8 @@ BASE = {}
 
 
 def set_base(name):
-    keys = ('BASE_VERFILE', 'QEMU_BIN', 'QEMU_DATA', 'RESULTS_DIR', 'INITRD')
+    keys = ('BASE_VERFILE', 'QEMU_BIN', 'QEMU_DATA', 'RESULTS_DIR', 'INITRD',
+            'ZPCI_TREE', 'BASE_SRC')
     out = subprocess.run(['bash', '-c', '. tools/testing/zpci/base.sh && printf "%s\\n" '
                           + ' '.join(f'"${k}"' for k in keys)],
                          cwd=TOP, env=dict(os.environ, BASE=name), check=True,
@@ -930,7 +928,8 @@ def set_base(name):
     BASE.update(name=name, verfile=path(v['BASE_VERFILE']),
                 qemu=path(v['QEMU_BIN']) if '/' in v['QEMU_BIN'] else v['QEMU_BIN'],
                 qemu_data=path(v['QEMU_DATA']), resdir=path(v['RESULTS_DIR']),
-                initrd=path(v['INITRD']))
+                initrd=path(v['INITRD']), tree=path(v['ZPCI_TREE']),
+                src=path(v['BASE_SRC']))
 
 
 def base_version():
