@@ -733,4 +733,3 @@ int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
 	return group;
 }
 EXPORT_SYMBOL_IF_KUNIT(zpci_caps_seen_summary);
-
