@@ -26,7 +26,8 @@
 #      per-commit build, test and benchmark results (read from the base's
 #      results directory, never written in here).
 #   4. git am of those mails onto the base (branch "am") must apply every
-#      patch and give the tree of the series.  checkpatch --strict findings
+#      patch, without a whitespace warning, and give the tree of the
+#      series.  checkpatch --strict findings
 #      of the mails are listed in $SERIES_OUT/checkpatch.txt, each marked
 #      "error" (an ERROR, which no allow-list entry covers), "unlisted" or
 #      "allowed=ENTRY" (the checkpatch-allow.txt entry); check.sh judges.
@@ -194,8 +195,10 @@ g branch -q -f am HEAD
 	die "git am gave a tree that differs from the series (git -C $W diff series am)"
 ws=$(sed -En 's/^warning: ([0-9]+) lines? adds? whitespace errors.*/\1/p' "$OUT/am.log" |
 	awk '{ n += $1 } END { print n + 0 }')
+# what git am warns a maintainer about fails the series
+[ "$ws" = 0 ] || die "git am: $ws lines with whitespace errors (${OUT#"$TOP"/}/am.log)"
 echo "series: git am: $ncommits patches apply to $BASEVER and give the tree of the series" \
-	"($ws lines with whitespace errors, ${OUT#"$TOP"/}/am.log)"
+	"(no whitespace errors)"
 
 # ---- checkpatch --strict on the mails, each finding marked (check.sh judges):
 # an ERROR is never allowed; a WARNING or CHECK is allowed by the entry of
