@@ -185,7 +185,8 @@ ncommits=$(g rev-list --count base..series)
 # ---- git am onto the base ----------------------------------------------------
 g checkout -q -f --detach base
 mails=("$OUT"/0*.patch)
-if ! g am -q --whitespace=warn "${mails[@]:1}" > "$OUT/am.log" 2>&1; then
+# LC_ALL=C: the whitespace warning counted below is git's English one
+if ! LC_ALL=C g am -q --whitespace=warn "${mails[@]:1}" > "$OUT/am.log" 2>&1; then
 	cat "$OUT/am.log" >&2
 	g am --abort >/dev/null 2>&1 || true
 	die "git am of $OUT onto the base $BASEVER failed (log: $OUT/am.log)"
@@ -196,7 +197,7 @@ g branch -q -f am HEAD
 ws=$(sed -En 's/^warning: ([0-9]+) lines? adds? whitespace errors.*/\1/p' "$OUT/am.log" |
 	awk '{ n += $1 } END { print n + 0 }')
 # what git am warns a maintainer about fails the series
-[ "$ws" = 0 ] || die "git am: $ws lines with whitespace errors (${OUT#"$TOP"/}/am.log)"
+[ "$ws" = 0 ] || die "git am: whitespace errors in $ws line(s) (${OUT#"$TOP"/}/am.log)"
 echo "series: git am: $ncommits patches apply to $BASEVER and give the tree of the series" \
 	"(no whitespace errors)"
 
