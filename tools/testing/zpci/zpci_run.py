@@ -310,8 +310,6 @@ def _kunit_parser():
     base's prepared tree (or of the pristine base), imported once."""
     global KP
     if KP is None:
-        if 'tree' not in BASE:
-            set_base(os.environ.get('BASE') or '6.12')
         for d in (BASE['tree'], BASE['src']):
             d = os.path.join(d, 'tools/testing/kunit')
             if os.path.exists(os.path.join(d, 'kunit_parser.py')):
