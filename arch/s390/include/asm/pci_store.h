@@ -100,8 +100,8 @@ static inline unsigned long zpci_load_len(u64 pci, unsigned long len)
 	return zpci_single_len(pci, len);
 }
 
-/* Size classes of the store counters: 1, 2, 4, ... 4096 bytes. */
-#define ZPCI_STORE_CLASSES	13
+/* Size classes of the store counters: 1, 2, 4, ... ZPCI_BOUNDARY_SIZE bytes */
+#define ZPCI_STORE_CLASSES	(const_ilog2(ZPCI_BOUNDARY_SIZE) + 1)
 
 /**
  * struct zpci_store_stats - PCI loads and stores issued for one function

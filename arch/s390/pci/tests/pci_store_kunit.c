@@ -246,7 +246,7 @@ static void store_tally_runs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, read64(&st.by_size[2]), 1);
 	KUNIT_EXPECT_EQ(test, read64(&st.by_size[1]), 1);
 	KUNIT_EXPECT_EQ(test, read64(&st.by_size[0]), 2);
-	KUNIT_EXPECT_EQ(test, read64(&st.by_size[12]), 0);
+	KUNIT_EXPECT_EQ(test, read64(&st.by_size[ZPCI_STORE_CLASSES - 1]), 0);
 
 	/* a second copy adds to the counters; its largest block is kept */
 	t = (struct zpci_store_tally){ .st = &st };
@@ -254,7 +254,7 @@ static void store_tally_runs(struct kunit *test)
 	zpci_tally_end(&t);
 	KUNIT_EXPECT_EQ(test, read64(&st.block_stores), 7);
 	KUNIT_EXPECT_EQ(test, read64(&st.largest_block), 4096);
-	KUNIT_EXPECT_EQ(test, read64(&st.by_size[12]), 1);
+	KUNIT_EXPECT_EQ(test, read64(&st.by_size[ZPCI_STORE_CLASSES - 1]), 1);
 	KUNIT_EXPECT_EQ(test, read64(&st.blocks_crossing), 1);
 }
 
