@@ -57,7 +57,14 @@ VISIBLE_IF_KUNIT void zpci_mio_del_function(struct zpci_dev *zdev)
 }
 EXPORT_SYMBOL_IF_KUNIT(zpci_mio_del_function);
 
-/* Whether one of the BAR's MIO ranges holds @addr. */
+/* A BAR size (log2 of its length) up to ZPCI_IOMAP_SHIFT is a valid shift */
+static_assert(ZPCI_IOMAP_SHIFT < BITS_PER_LONG_LONG);
+
+/*
+ * Whether one of the BAR's MIO ranges holds @addr.  bar->size is the log2
+ * of the BAR length, 0 for no BAR, and at most ZPCI_IOMAP_SHIFT: the
+ * capability layer writes it, bounded in caps_decode_fn_misc().
+ */
 static bool zpci_bar_holds_mio(const struct zpci_bar_struct *bar, u64 addr)
 {
 	u64 wt = (u64 __force)READ_ONCE(bar->mio_wt);
@@ -65,7 +72,7 @@ static bool zpci_bar_holds_mio(const struct zpci_bar_struct *bar, u64 addr)
 	u8 size = READ_ONCE(bar->size);
 	u64 len;
 
-	if (!size || size >= BITS_PER_LONG)
+	if (!size)
 		return false;
 	len = BIT_ULL(size);
 	return (wt && addr - wt < len) || (wb && addr - wb < len);
