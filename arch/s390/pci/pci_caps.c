@@ -361,7 +361,7 @@ static void caps_decode_fn_misc(const struct clp_rsp_query_pci *fn,
 
 	/* kept: zpci_fmb_enable_device() refuses a block Linux cannot hold */
 	caps_accept(caps, ZPCI_CAPS_FMB_LEN, fmb_bytes);
-	if (fmb_bytes > sizeof(struct zpci_fmb))
+	if (!zpci_fmb_len_usable(fmb_bytes))
 		caps->flags |= ZPCI_CAPS_F_NO_FMB;
 
 	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
