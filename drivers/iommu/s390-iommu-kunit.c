@@ -86,7 +86,7 @@ static void s390_iommu_table_test(struct kunit *test)
 	s390_domain = s390_domain_alloc(c->origin_type, 0, end);
 	KUNIT_ASSERT_NOT_NULL(test, s390_domain);
 	domain = &s390_domain->domain;
-	domain->pgsize_bitmap = ZPCI_CAPS_PGSIZE_PAGE | ZPCI_CAPS_PGSIZE_FRAME;
+	domain->pgsize_bitmap = s390_iommu_pgsizes(true);
 	bitmap_zero(top, ZPCI_TABLE_ENTRIES);
 
 	for (i = 0; i < ARRAY_SIZE(s390_iommu_test_pages); i++) {
@@ -258,8 +258,7 @@ static struct s390_domain *s390_iommu_test_frame_domain(struct kunit *test)
 	s390_domain = s390_domain_alloc(ZPCI_TABLE_TYPE_RTX, 0,
 					zpci_caps_dt_limit(ZPCI_IOTA_RTTO));
 	KUNIT_ASSERT_NOT_NULL(test, s390_domain);
-	s390_domain->domain.pgsize_bitmap = ZPCI_CAPS_PGSIZE_PAGE |
-					    ZPCI_CAPS_PGSIZE_FRAME;
+	s390_domain->domain.pgsize_bitmap = s390_iommu_pgsizes(true);
 	return s390_domain;
 }
 
@@ -445,7 +444,7 @@ static void s390_iommu_run_test(struct kunit *test)
 	s390_domain = s390_domain_alloc(c->origin_type, 0, end);
 	KUNIT_ASSERT_NOT_NULL(test, s390_domain);
 	domain = &s390_domain->domain;
-	domain->pgsize_bitmap = ZPCI_CAPS_PGSIZE_PAGE | ZPCI_CAPS_PGSIZE_FRAME;
+	domain->pgsize_bitmap = s390_iommu_pgsizes(true);
 
 	for (i = 0; i < ARRAY_SIZE(runs); i++) {
 		if (runs[i] + pages[i] * SZ_4K - 1 > end)
@@ -621,6 +620,13 @@ static void s390_iommu_aperture_end_test(struct kunit *test)
 	}
 }
 
+/* 4 KiB pages always, 1 MiB frames only for a group that offers them */
+static void s390_iommu_pgsizes_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, s390_iommu_pgsizes(false), SZ_4K);
+	KUNIT_EXPECT_EQ(test, s390_iommu_pgsizes(true), SZ_4K | SZ_1M);
+}
+
 static struct kunit_case s390_iommu_table_test_cases[] = {
 	KUNIT_CASE_PARAM(s390_iommu_table_test, s390_iommu_table_gen_params),
 	KUNIT_CASE_PARAM(s390_iommu_frame_refresh_test, s390_iommu_refresh_gen_params),
@@ -628,6 +634,7 @@ static struct kunit_case s390_iommu_table_test_cases[] = {
 	KUNIT_CASE_PARAM(s390_iommu_run_test, s390_iommu_table_gen_params),
 	KUNIT_CASE(s390_iommu_wrong_type_test),
 	KUNIT_CASE(s390_iommu_aperture_end_test),
+	KUNIT_CASE(s390_iommu_pgsizes_test),
 	{}
 };
 

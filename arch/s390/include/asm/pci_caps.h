@@ -11,7 +11,6 @@
 #include <linux/types.h>
 #include <linux/bitops.h>
 #include <linux/bits.h>
-#include <linux/sizes.h>
 #include <linux/pci_regs.h>
 #include <asm/pci_clp.h>
 #include <asm/pci_dma.h>
@@ -231,27 +230,6 @@ static inline u64 zpci_caps_get(const struct zpci_caps *caps,
 				enum zpci_caps_field field)
 {
 	return caps->val[field].effective;
-}
-
-/* DMA page sizes: 4 KiB page-table frames, 1 MiB segment-table frames */
-#define ZPCI_CAPS_PGSIZE_PAGE	SZ_4K
-#define ZPCI_CAPS_PGSIZE_FRAME	SZ_1M
-
-/**
- * zpci_caps_iommu_pgsizes() - the DMA page sizes a function may be given
- * @frame: the function's group supports large frames (zdev->frame); false
- *	for a domain not made for a function
- *
- * 4 KiB pages always; 1 MiB frames (a segment-table entry with the
- * format-control bit) only when the group reports large-frame support.
- *
- * Return: a page-size bitmap as in &struct iommu_domain.pgsize_bitmap.
- */
-static inline unsigned long zpci_caps_iommu_pgsizes(bool frame)
-{
-	if (frame)
-		return ZPCI_CAPS_PGSIZE_PAGE | ZPCI_CAPS_PGSIZE_FRAME;
-	return ZPCI_CAPS_PGSIZE_PAGE;
 }
 
 /* Pure decode/validate (pci_caps.c) */

@@ -10,6 +10,7 @@
 
 #include <kunit/test.h>
 #include <linux/pci.h>
+#include <linux/sizes.h>
 #include <asm/pci.h>
 #include <asm/pci_caps.h>
 
