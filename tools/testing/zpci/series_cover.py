@@ -132,8 +132,9 @@ validate it, and fall back, visibly and documented, when a value is
 absent or impossible:
 
 - first, fixes on their own: a zPCI bus whose creation failed is
-  released without leaking its resource list{msi_fix}, and the IOMMU
-  driver's iova_to_phys() adds the offset in the page;
+  released without leaking its resource list{msi_fix}, the IOMMU
+  driver's iova_to_phys() adds the offset in the page, and a PCI STORE
+  BLOCK without MIO reads the function handle with READ_ONCE();
 - a capability layer (pci_caps.c, pci_caps_setup.c) decodes and
   validates both responses once, caches group responses, keeps each
   value in effect in its zpci_dev field and records what was reported
