@@ -170,25 +170,12 @@ static u64 zpci_iomem_mio_addr(const volatile void __iomem *addr)
 	return PFN_PHYS(page_to_pfn(page)) + offset_in_page(va);
 }
 
-/* The iomap entry of an iomap cookie; NULL for MIO addresses. */
-static struct zpci_iomap_entry *
-zpci_iomem_entry(const volatile void __iomem *addr)
-{
-	if (static_branch_unlikely(&have_mio))
-		return NULL;
-	return &zpci_iomap_start[ZPCI_IDX(addr)];
-}
-
-/* The function of an iomap entry; NULL for none (or no entry: MIO). */
-static struct zpci_dev *zpci_entry_zdev(struct zpci_iomap_entry *entry)
-{
-	return entry ? READ_ONCE(entry->zdev) : NULL;
-}
-
 /* The function behind an iomap cookie; NULL for MIO addresses. */
 static struct zpci_dev *zpci_iomem_zdev(const volatile void __iomem *addr)
 {
-	return zpci_entry_zdev(zpci_iomem_entry(addr));
+	if (static_branch_unlikely(&have_mio))
+		return NULL;
+	return READ_ONCE(zpci_iomap_start[ZPCI_IDX(addr)].zdev);
 }
 
 /**
@@ -266,26 +253,6 @@ VISIBLE_IF_KUNIT void zpci_tally_end(struct zpci_store_tally *t)
 }
 EXPORT_SYMBOL_IF_KUNIT(zpci_tally_end);
 
-/*
- * A PCI STORE BLOCK of @len bytes from @src to @dst, @entry the iomap entry
- * of @dst (NULL with MIO): zpci_write_block() with the entry looked up
- * once per copy.  The request has the fields zpci_write_block_fh() in
- * pci_insn.c puts in it: keep the two the same.  The function handle is
- * read for each store, with READ_ONCE() as zpci_store_fh() reads it: a
- * recovery may change it.
- */
-static int zpci_copy_write_block(struct zpci_iomap_entry *entry,
-				 volatile void __iomem *dst, const void *src,
-				 unsigned long len)
-{
-	u64 req;
-
-	if (!entry)
-		return zpci_write_block(dst, src, len);
-	req = ZPCI_CREATE_REQ(READ_ONCE(entry->fh), entry->bar, len);
-	return __zpci_store_block(src, req, ZPCI_OFFSET(dst));
-}
-
 /**
  * zpci_memcpy_toio() - copy from memory to zPCI BAR space
  * @dst: iomap cookie or MIO address of the destination
@@ -300,8 +267,7 @@ static int zpci_copy_write_block(struct zpci_iomap_entry *entry,
 int zpci_memcpy_toio(volatile void __iomem *dst, const void *src,
 		     unsigned long n)
 {
-	struct zpci_iomap_entry *entry = zpci_iomem_entry(dst);
-	struct zpci_dev *zdev = zpci_entry_zdev(entry);
+	struct zpci_dev *zdev = zpci_iomem_zdev(dst);
 	unsigned int maxstbl = zpci_iomem_maxstbl(zdev, dst);
 	struct zpci_store_tally t = { .st = zdev ? &zdev->store_stats : NULL };
 	unsigned long size;
@@ -313,7 +279,7 @@ int zpci_memcpy_toio(volatile void __iomem *dst, const void *src,
 	while (n > 0) {
 		size = zpci_store_len((u64 __force)dst, (u64)src, n, maxstbl);
 		if (size > ZPCI_MAX_READ_SIZE)
-			rc = zpci_copy_write_block(entry, dst, src, size);
+			rc = zpci_write_block(dst, src, size);
 		else
 			rc = zpci_write_single(dst, src, size);
 		if (rc)
