@@ -689,7 +689,7 @@ EXPORT_SYMBOL_IF_KUNIT(zpci_caps_quiet);
  * @buf: the text: each outcome of the group, as zpci_caps_fallback_str()
  *	has it, and " xN" for N functions; " ..." if @buf is too short for
  *	all, the next call then gives the rest
- * @size: size of @buf, more than one outcome needs
+ * @size: size of @buf, more than ZPCI_CAPS_SEEN_OUTCOME_LEN
  *
  * The group is that of the first outcome counted: called until it returns
  * -ENOENT, it gives one line per group (more for a group whose outcomes
@@ -701,8 +701,6 @@ EXPORT_SYMBOL_IF_KUNIT(zpci_caps_quiet);
 int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
 			   size_t size)
 {
-	/* what one outcome can need: " bar0_size <u64>-><u64> x<u32>" */
-	const size_t most = sizeof(" bar0_size -> x") - 1 + 2 * 20 + 10;
 	struct zpci_caps_value v = {};
 	unsigned int i, kept = 0;
 	int group = -ENOENT;
@@ -715,7 +713,8 @@ int zpci_caps_seen_summary(struct zpci_caps_seen *seen, char *buf,
 
 		if (group < 0)
 			group = e->group;
-		if (!cut && e->group == group && len + most >= size) {
+		if (!cut && e->group == group &&
+		    len + ZPCI_CAPS_SEEN_OUTCOME_LEN >= size) {
 			len += scnprintf(buf + len, size - len, " ...");
 			cut = true;
 		}

@@ -99,13 +99,9 @@ out:
 	return rc;
 }
 
-/*
- * The longest text one field adds to the fallback message: its name (at
- * most "bar0_size") and two 64-bit values, in decimal the longer form.
- */
-#define ZPCI_CAPS_FALLBACK_FIELD_LEN	(sizeof(" bar0_size ->") - 1 + 2 * 20)
 /* A group's line of expected fallbacks: a kernel log line's worth */
 #define ZPCI_CAPS_SUMMARY_LEN		512
+static_assert(ZPCI_CAPS_SUMMARY_LEN > ZPCI_CAPS_SEEN_OUTCOME_LEN);
 
 /* Expected fallbacks not yet printed, and the text of their lines */
 static struct zpci_caps_seen zpci_caps_seen;
@@ -199,7 +195,7 @@ static unsigned long zpci_caps_quiet_fallbacks(const struct zpci_caps *caps)
 static void zpci_caps_report_fallbacks(struct zpci_dev *zdev,
 				       const struct zpci_caps *caps)
 {
-	const size_t size = ZPCI_CAPS_NR_FIELDS * ZPCI_CAPS_FALLBACK_FIELD_LEN + 1;
+	const size_t size = ZPCI_CAPS_NR_FIELDS * ZPCI_CAPS_FALLBACK_STR_LEN + 1;
 	unsigned long quiet = zpci_caps_quiet_fallbacks(caps);
 	bool any = false;
 	char *buf = NULL;

@@ -232,6 +232,17 @@ static inline u64 zpci_caps_get(const struct zpci_caps *caps,
 	return caps->val[field].effective;
 }
 
+/*
+ * Characters, without the NUL, of the longest text zpci_caps_fallback_str()
+ * gives (the longest field name, two 64-bit values in decimal), and of the
+ * most one outcome adds to a line of zpci_caps_seen_summary() (that text,
+ * its count and the " ..." of a cut line)
+ */
+#define ZPCI_CAPS_FALLBACK_STR_LEN \
+	(sizeof(" bar0_size 18446744073709551615->18446744073709551615") - 1)
+#define ZPCI_CAPS_SEEN_OUTCOME_LEN \
+	(ZPCI_CAPS_FALLBACK_STR_LEN + sizeof(" x4294967295 ...") - 1)
+
 /* Pure decode/validate (pci_caps.c) */
 int zpci_caps_decode(const struct clp_rsp_query_pci *fn,
 		     const struct clp_rsp_query_pci_grp *grp,

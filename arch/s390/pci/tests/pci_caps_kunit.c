@@ -746,6 +746,63 @@ static void fallback_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, buf, c->str);
 }
 
+/**
+ * fallback_str_len_test() - no field's fallback text is longer than
+ *	ZPCI_CAPS_FALLBACK_STR_LEN, which the messages are sized by
+ * @test: the test
+ */
+static void fallback_str_len_test(struct kunit *test)
+{
+	const struct zpci_caps_value v[] = {
+		{ .reported = U64_MAX, .effective = U64_MAX - 1 },
+		{ .reported = U64_MAX, .effective = U64_MAX },
+	};
+	char buf[2 * ZPCI_CAPS_FALLBACK_STR_LEN];
+	unsigned int i, j;
+	size_t len;
+
+	for (i = 0; i < ZPCI_CAPS_NR_FIELDS; i++) {
+		for (j = 0; j < ARRAY_SIZE(v); j++) {
+			len = zpci_caps_fallback_str(buf, sizeof(buf), i, &v[j]);
+			KUNIT_EXPECT_LE_MSG(test, len, ZPCI_CAPS_FALLBACK_STR_LEN,
+					    "%s", buf);
+		}
+	}
+}
+
+/**
+ * seen_summary_len_test() - a summary line as short as the API allows
+ *	holds one outcome at its longest and the whole " ..." of a cut
+ * @test: the test
+ */
+static void seen_summary_len_test(struct kunit *test)
+{
+	const struct zpci_caps_seen_entry longest = {
+		.reported = U64_MAX, .effective = U64_MAX - 1, .group = 0xff,
+		.field = ZPCI_CAPS_BAR0_SIZE, .repeats = UINT_MAX,
+	};
+	const char *cut =
+		" bar0_size 18446744073709551615->18446744073709551614 x4294967295 ...";
+	const char *rest =
+		" bar1_size 18446744073709551615->18446744073709551614 x4294967295";
+	char buf[ZPCI_CAPS_SEEN_OUTCOME_LEN + 1];
+	struct zpci_caps_seen *seen;
+
+	seen = kunit_kzalloc(test, sizeof(*seen), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	seen->entry[0] = longest;
+	seen->entry[1] = longest;
+	seen->entry[1].field = ZPCI_CAPS_BAR1_SIZE;
+	seen->nr = 2;
+
+	KUNIT_EXPECT_EQ(test, zpci_caps_seen_summary(seen, buf, sizeof(buf)), 0xff);
+	KUNIT_EXPECT_STREQ(test, buf, cut);
+	KUNIT_EXPECT_EQ(test, seen->nr, 1);
+	KUNIT_EXPECT_EQ(test, zpci_caps_seen_summary(seen, buf, sizeof(buf)), 0xff);
+	KUNIT_EXPECT_STREQ(test, buf, rest);
+	KUNIT_EXPECT_EQ(test, seen->nr, 0);
+}
+
 #define QEMU_QUIET	(BIT(ZPCI_CAPS_EDMA) | BIT(ZPCI_CAPS_DASM) | \
 			 BIT(ZPCI_CAPS_VERSION))
 
@@ -840,6 +897,8 @@ static struct kunit_case zpci_caps_test_cases[] = {
 	KUNIT_CASE(caps_names_test),
 	KUNIT_CASE_PARAM(msi_vecs_test, msi_vecs_gen_params),
 	KUNIT_CASE_PARAM(fallback_test, fallback_gen_params),
+	KUNIT_CASE(fallback_str_len_test),
+	KUNIT_CASE(seen_summary_len_test),
 	KUNIT_CASE(caps_quiet_test),
 	{}
 };
