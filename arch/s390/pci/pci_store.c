@@ -79,8 +79,8 @@ static bool zpci_bar_holds_mio(const struct zpci_bar_struct *bar, u64 addr)
 }
 
 /*
- * The maxstbl a copy may use (zpci_store_maxstbl()) of a configured MIO
- * function one of whose BARs holds @addr.
+ * The maxstbl in effect of a configured MIO function one of whose BARs
+ * holds @addr.
  */
 static bool zpci_function_mio_maxstbl(const struct zpci_dev *zdev, u64 addr,
 				      unsigned int *maxstbl)
@@ -92,7 +92,7 @@ static bool zpci_function_mio_maxstbl(const struct zpci_dev *zdev, u64 addr,
 		return false;
 	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
 		if (zpci_bar_holds_mio(&zdev->bars[i], addr)) {
-			*maxstbl = zpci_store_maxstbl(READ_ONCE(zdev->maxstbl));
+			*maxstbl = READ_ONCE(zdev->maxstbl);
 			return true;
 		}
 	}
@@ -106,10 +106,9 @@ static bool zpci_function_mio_maxstbl(const struct zpci_dev *zdev, u64 addr,
  *
  * A function in standby no longer owns the MIO ranges it last reported.
  *
- * Return: zpci_store_maxstbl() of the maxstbl in effect of the configured
- * function that a BAR's MIO range holding @mio_addr belongs to;
- * ZPCI_MAX_READ_SIZE (single stores, always allowed) when no function's
- * does.
+ * Return: the maxstbl in effect of the configured function that a BAR's
+ * MIO range holding @mio_addr belongs to; ZPCI_MAX_READ_SIZE (single
+ * stores, always allowed) when no function's does.
  */
 VISIBLE_IF_KUNIT unsigned int zpci_mio_maxstbl(struct list_head *fns,
 					       u64 mio_addr)
@@ -183,17 +182,15 @@ static struct zpci_dev *zpci_iomem_zdev(const volatile void __iomem *addr)
  * @zdev: the function of @addr's iomap entry; NULL and unused with MIO
  * @addr: iomap cookie, or with MIO an ioremap()ed address, of BAR space
  *
- * Return: zpci_store_maxstbl() of the maxstbl in effect of the function
- * that @addr belongs to; ZPCI_MAX_READ_SIZE (single stores) if none is
- * found.
+ * Return: the maxstbl in effect of the function that @addr belongs to;
+ * ZPCI_MAX_READ_SIZE (single stores) if none is found.
  */
 static unsigned int zpci_iomem_maxstbl(const struct zpci_dev *zdev,
 				       const volatile void __iomem *addr)
 {
 	if (static_branch_unlikely(&have_mio))
 		return zpci_store_mio_maxstbl(zpci_iomem_mio_addr(addr));
-	return zdev ? zpci_store_maxstbl(READ_ONCE(zdev->maxstbl)) :
-		      ZPCI_MAX_READ_SIZE;
+	return zdev ? READ_ONCE(zdev->maxstbl) : ZPCI_MAX_READ_SIZE;
 }
 
 /* Add the current run to the function's counters, then empty the run. */

@@ -48,24 +48,12 @@ static inline unsigned long zpci_single_len(u64 pci, unsigned long len)
 }
 
 /**
- * zpci_store_maxstbl() - longest store block a copy may use
- * @maxstbl: maximum store-block length in effect for the target function
- *
- * Return: @maxstbl if zpci_store_block_usable() accepts it, else
- * ZPCI_MAX_READ_SIZE: single stores only.
- */
-static inline unsigned int zpci_store_maxstbl(unsigned int maxstbl)
-{
-	return zpci_store_block_usable(maxstbl) ? maxstbl : ZPCI_MAX_READ_SIZE;
-}
-
-/**
  * zpci_store_len() - length of the next PCI store of a copy to BAR space
  * @pci: PCI address (offset in the BAR) of the store
  * @mem: address of the source data in memory
  * @len: bytes left to copy, greater than 0
- * @maxstbl: zpci_store_maxstbl() of the function's maxstbl, which a copy
- *	finds once, not for every store
+ * @maxstbl: the function's maxstbl in effect, which a copy reads once, not
+ *	for every store; below 16 it allows no store block
  *
  * Return: the length of the next store.  Greater than 8 means a PCI STORE
  * BLOCK of that length, which then is a multiple of 8, at most @maxstbl,

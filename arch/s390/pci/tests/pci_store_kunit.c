@@ -36,8 +36,8 @@ static const struct split_case split_cases[] = {
 	{ .desc = "maxstbl 7 (invalid)", .maxstbl = 7, .blocks = false },
 	{ .desc = "maxstbl 8 (no block possible)", .maxstbl = 8, .blocks = false },
 	{ .desc = "maxstbl 12 (not a multiple of 8)", .maxstbl = 12, .blocks = false },
-	{ .desc = "maxstbl 4104 (above 4 KiB)", .maxstbl = 4104, .blocks = false },
-	{ .desc = "maxstbl 8192 (above 4 KiB)", .maxstbl = 8192, .blocks = false },
+	{ .desc = "maxstbl 4104 (above 4 KiB)", .maxstbl = 4104, .blocks = true },
+	{ .desc = "maxstbl 8192 (above 4 KiB)", .maxstbl = 8192, .blocks = true },
 };
 
 KUNIT_ARRAY_PARAM_DESC(split, split_cases, desc);
@@ -77,7 +77,7 @@ static unsigned long check_copy(struct kunit *test, struct split_stats *st,
 	u64 pci = pci0, mem = mem0;
 
 	while (left) {
-		size = zpci_store_len(pci, mem, left, zpci_store_maxstbl(maxstbl));
+		size = zpci_store_len(pci, mem, left, maxstbl);
 		n++;
 		if (!size || size > left) {
 			report(test, st, "length 0 or beyond the copy", maxstbl,
@@ -181,22 +181,25 @@ static void store_split_boundary_example(struct kunit *test)
 	/* Memory misaligned: single stores, aligned to the PCI address. */
 	KUNIT_EXPECT_EQ(test, zpci_store_len(0x2fe0, 0x10004, 64, 128), 8);
 	KUNIT_EXPECT_EQ(test, zpci_store_len(0x2fe4, 0x10000, 64, 128), 4);
-	/* Invalid maxstbl: single 8-byte stores. */
-	KUNIT_EXPECT_EQ(test, zpci_store_len(0x0, 0x10000, 64, zpci_store_maxstbl(0)), 8);
-	KUNIT_EXPECT_EQ(test, zpci_store_len(0x0, 0x10000, 64, zpci_store_maxstbl(8192)), 8);
+	/* A maxstbl of 8 or less: single 8-byte stores. */
+	KUNIT_EXPECT_EQ(test, zpci_store_len(0x0, 0x10000, 64, 0), 8);
+	KUNIT_EXPECT_EQ(test, zpci_store_len(0x0, 0x10000, 64, 8), 8);
+	/* Above 4 KiB: a block still ends at the 4 KiB boundary. */
+	KUNIT_EXPECT_EQ(test, zpci_store_len(0xf00, 0x10000, 8192, 8192),
+			0x100);
 }
 
-/* The longest block a copy may use: maxstbl if usable, else 8. */
-static void store_maxstbl_usable(struct kunit *test)
+/* A maxstbl that allows blocks: 16 to 4096 bytes in steps of 8. */
+static void store_block_usable(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(0), 8);
-	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(8), 8);
-	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(16), 16);
-	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(100), 8);
-	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(128), 128);
-	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(4096), 4096);
-	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(4104), 8);
-	KUNIT_EXPECT_EQ(test, zpci_store_maxstbl(8192), 8);
+	KUNIT_EXPECT_FALSE(test, zpci_store_block_usable(0));
+	KUNIT_EXPECT_FALSE(test, zpci_store_block_usable(8));
+	KUNIT_EXPECT_TRUE(test, zpci_store_block_usable(16));
+	KUNIT_EXPECT_FALSE(test, zpci_store_block_usable(100));
+	KUNIT_EXPECT_TRUE(test, zpci_store_block_usable(128));
+	KUNIT_EXPECT_TRUE(test, zpci_store_block_usable(4096));
+	KUNIT_EXPECT_FALSE(test, zpci_store_block_usable(4104));
+	KUNIT_EXPECT_FALSE(test, zpci_store_block_usable(8192));
 }
 
 static long long read64(atomic64_t *v)
@@ -311,11 +314,6 @@ static void store_mio_maxstbl(struct kunit *test)
 	zpci_mio_add_function(&fns, a);
 	zpci_mio_add_function(&fns, b);
 
-	/* a maxstbl no block may use means single stores */
-	b->maxstbl = 100;
-	expect_bar_maxstbl(test, &fns, MIO_B_WT, MIO_B_WB, ZPCI_MAX_READ_SIZE);
-	b->maxstbl = 128;
-
 	expect_bar_maxstbl(test, &fns, MIO_A_WT, MIO_A_WB, 8);
 	expect_bar_maxstbl(test, &fns, MIO_B_WT, MIO_B_WB, 128);
 	KUNIT_EXPECT_EQ(test, zpci_mio_maxstbl(&fns, MIO_B_WT + BAR_LEN),
@@ -336,7 +334,7 @@ static struct kunit_case pci_store_cases[] = {
 	KUNIT_CASE_PARAM(store_split_rules, split_gen_params),
 	KUNIT_CASE(load_split_rules),
 	KUNIT_CASE(store_split_boundary_example),
-	KUNIT_CASE(store_maxstbl_usable),
+	KUNIT_CASE(store_block_usable),
 	KUNIT_CASE(store_tally_runs),
 	KUNIT_CASE(store_mio_maxstbl),
 	{}
