@@ -206,7 +206,7 @@ static void caps_table_refuse_function(struct zpci_dev *zdev, const char *name)
 }
 
 /**
- * zpci_caps_probe_table() - the table type the hypervisor takes
+ * zpci_caps_probe_table() - ask which table types the hypervisor takes
  * @zdev: the function, just enabled, with no translation registered
  *
  * Asks the hypervisor about the type zpci_caps_table_dt() chooses for
@@ -216,39 +216,40 @@ static void caps_table_refuse_function(struct zpci_dev *zdev, const char *name)
  * edma), which may narrow the aperture, and the next type is asked.  A
  * type that could not be asked about stays in effect.
  *
- * Return: the designation type to build tables for.  If no aperture
- * remains (zdev->start_dma lies beyond zdev->end_dma), the function is
- * disabled and returned to standby, with one message instead of the
- * refusal's, and the return value is the type refused last.
+ * The IOMMU builds tables of the type zpci_caps_table_dt() gives for the
+ * values in effect after this.  If no aperture remains (zdev->start_dma
+ * lies beyond zdev->end_dma), the function is disabled and, if it can be
+ * deconfigured, returned to standby, with one message instead of the
+ * refusal's.
  */
-unsigned int zpci_caps_probe_table(struct zpci_dev *zdev)
+void zpci_caps_probe_table(struct zpci_dev *zdev)
 {
-	unsigned int dt = ZPCI_CAPS_GUEST_DT;
+	unsigned int dt;
 	u64 edma;
 	u8 dtsm;
 	int rc;
 
 	if (zdev->start_dma > zdev->end_dma) {
 		caps_table_refuse_function(zdev, NULL);
-		return dt;
+		return;
 	}
 	for (;;) {
 		dt = zpci_caps_table_dt(zdev->dtsm, zdev->end_dma);
 		if (dt == ZPCI_CAPS_GUEST_DT)
-			return dt;
+			return;
 		rc = caps_table_taken(zdev, dt);
 		if (rc != -EOPNOTSUPP) {
 			if (rc)
 				zpci_dbg(0, "table fid:%x, dt:%u not asked, rc:%d\n",
 					 zdev->fid, dt, rc);
-			return dt;
+			return;
 		}
 
 		dtsm = zdev->dtsm;
 		edma = zdev->end_dma;
 		if (!zpci_caps_refuse_dt(zdev, dt)) {
 			caps_table_refuse_function(zdev, caps_table_names[dt]);
-			return dt;
+			return;
 		}
 		if (edma != zdev->end_dma)
 			pr_info("fid %x: %s tables refused by the hypervisor: dtsm 0x%x->0x%x edma 0x%llx->0x%llx\n",

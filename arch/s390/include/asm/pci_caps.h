@@ -271,7 +271,7 @@ int zpci_caps_setup(struct zpci_dev *zdev, struct clp_rsp_query_pci *fn);
 unsigned int zpci_caps_table_dt(u8 dtsm, u64 end);
 bool zpci_caps_refuse_dt(struct zpci_dev *zdev, unsigned int dt);
 void zpci_caps_limit_edma(struct zpci_dev *zdev, u64 end);
-unsigned int zpci_caps_probe_table(struct zpci_dev *zdev);
+void zpci_caps_probe_table(struct zpci_dev *zdev);
 
 /* Group-cache counters, for debugfs pci/clp_groups (pci_caps_setup.c) */
 void zpci_caps_group_stats(u64 *issued, u64 *saved, u64 *failed,
