@@ -31,9 +31,12 @@
 #include "pci_bus.h"
 
 #define BAR_COPY_MAX	ZPCI_BOUNDARY_SIZE
-#define BAR_COPY_MEMOFF	8
+/* MEMOFF 0..7: every misalignment of the memory side of a store block */
+#define BAR_COPY_MEMOFF	ZPCI_MAX_READ_SIZE
 /* "to" + FID + BAR + OFFSET + MEMOFF + hex data */
 #define BAR_COPY_CMD_MAX	(64 + 2 * BAR_COPY_MAX)
+/* read(): "rc=R ... loads=N" (238 bytes at most), " data=", hex data, '\n' */
+#define BAR_COPY_RESULT_MAX(len)	(256 + 2 * (len))
 
 struct bar_copy {
 	char *result;		/* what read() returns */
@@ -108,7 +111,7 @@ static int bar_copy_result(struct bar_copy *bc, struct zpci_dev *zdev, int rc,
 			   const u8 *data, size_t len)
 {
 	struct zpci_store_stats *st = &zdev->store_stats;
-	char *res = kmalloc(256 + 2 * len, GFP_KERNEL);
+	char *res = kmalloc(BAR_COPY_RESULT_MAX(len), GFP_KERNEL);
 	int n;
 
 	if (!res)
