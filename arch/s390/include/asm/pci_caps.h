@@ -243,7 +243,7 @@ static inline u64 zpci_caps_get(const struct zpci_caps *caps,
 #define ZPCI_CAPS_SEEN_OUTCOME_LEN \
 	(ZPCI_CAPS_FALLBACK_STR_LEN + sizeof(" x4294967295 ...") - 1)
 
-/* Pure decode/validate (pci_caps.c) */
+/* Decode, validate, apply; no CLP request, allocation, message (pci_caps.c) */
 int zpci_caps_decode(const struct clp_rsp_query_pci *fn,
 		     const struct clp_rsp_query_pci_grp *grp,
 		     unsigned long override, struct zpci_caps *caps);
